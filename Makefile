@@ -1,0 +1,50 @@
+# disparity: two commands do all set-up on a fresh Debian/Ubuntu machine with Swift.
+#   make demo   installs what is missing, builds, analyses a bundled real dataset, writes a report
+#   make test   installs what is missing, builds, runs every test
+# Both work as root, or as a normal user with sudo.
+
+SYSTEM_PACKAGES := libopenblas-dev liblapacke-dev libboost-dev pkg-config
+SWIFT ?= swift
+DEMO_OUT ?= out/demo
+
+.PHONY: all deps build release test demo notebooks format clean
+
+all: build
+
+# Install the Debian packages the build links against, only when one is missing.
+deps:
+	@missing=""; \
+	for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product disparity
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+# The bundled NHS England COVID-19 deaths (2020) analysis: age-adjusted SMRs by ethnic group
+# against the whole population of England, as in Aldridge et al. 2020.
+demo: release
+	@mkdir -p $(DEMO_OUT)
+	$$($(SWIFT) build -c release --show-bin-path)/disparity analyse \
+	  datasets/nhse-covid-deaths-2020/ethnicity_26apr2020.csv \
+	  --group ethnicity --numerator d --scheme nhs-2001 \
+	  --format csv --output $(DEMO_OUT)
+	@echo "Report written to $(DEMO_OUT)/"
+
+format:
+	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
+
+clean:
+	rm -rf .build out

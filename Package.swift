@@ -1,0 +1,128 @@
+// swift-tools-version: 6.1
+// disparity: measuring ethnic inequalities in health.
+// The modules follow the data flow of ARCHITECTURE.md:
+// Ingest -> Normalise -> Tabulate -> Statistics -> Inequality/Regression -> Report,
+// with `Disparity` re-exporting them and the `disparity` executable a thin layer on top.
+import PackageDescription
+
+let package = Package(
+  name: "disparity",
+  platforms: [.macOS(.v13)],
+  products: [
+    .library(name: "Disparity", targets: ["Disparity"]),
+    .executable(name: "disparity", targets: ["DisparityCLI"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    // C and C++ shims.
+    .systemLibrary(
+      name: "_COpenBLAS",
+      pkgConfig: "openblas",
+      providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+    ),
+    .target(
+      name: "_CBoostMath",
+      cSettings: [.headerSearchPath("include")],
+      linkerSettings: [.linkedLibrary("m")]
+    ),
+
+    // Built-in data: ethnicity classifications and standard populations, loaded at start.
+    .target(
+      name: "DisparityDatasets",
+      path: "datasets",
+      exclude: [
+        "README.md",
+        "nhse-covid-deaths-2020",
+        "nz-covid-vaccination",
+        "synthetic",
+      ],
+      sources: ["DatasetsBundle.swift"],
+      resources: [
+        .copy("ethnicity"),
+        .copy("standard-populations"),
+      ]
+    ),
+
+    // The data flow.
+    .target(name: "DisparityIngest"),
+    .target(
+      name: "DisparityNormalise",
+      dependencies: ["DisparityIngest", "DisparityDatasets"]
+    ),
+    .target(
+      name: "DisparityTabulate",
+      dependencies: ["DisparityIngest", "DisparityNormalise"]
+    ),
+    .target(name: "DisparityStatistics", dependencies: ["_CBoostMath"]),
+    .target(name: "DisparityLinearAlgebra", dependencies: ["_COpenBLAS"]),
+    .target(
+      name: "DisparityInequality",
+      dependencies: ["DisparityStatistics", "DisparityLinearAlgebra"]
+    ),
+    .target(
+      name: "DisparityRegression",
+      dependencies: ["DisparityStatistics", "DisparityLinearAlgebra"]
+    ),
+    .target(
+      name: "DisparityReport",
+      dependencies: ["DisparityStatistics", "DisparityNormalise"]
+    ),
+    .target(
+      name: "Disparity",
+      dependencies: [
+        "DisparityIngest", "DisparityNormalise", "DisparityTabulate", "DisparityStatistics",
+        "DisparityLinearAlgebra", "DisparityInequality", "DisparityRegression", "DisparityReport",
+      ]
+    ),
+    .executableTarget(
+      name: "DisparityCLI",
+      dependencies: [
+        "Disparity",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+
+    // Tests.
+    .testTarget(
+      name: "DisparityIngestTests",
+      dependencies: ["DisparityIngest"]
+    ),
+    .testTarget(
+      name: "DisparityNormaliseTests",
+      dependencies: ["DisparityNormalise"],
+      resources: [.copy("Resources")]
+    ),
+    .testTarget(
+      name: "DisparityStatisticsTests",
+      dependencies: ["DisparityStatistics"],
+      resources: [.copy("Resources")]
+    ),
+    .testTarget(
+      name: "DisparityLinearAlgebraTests",
+      dependencies: ["DisparityLinearAlgebra"]
+    ),
+    .testTarget(
+      name: "DisparityRegressionTests",
+      dependencies: ["DisparityRegression"],
+      resources: [.copy("Resources")]
+    ),
+    .testTarget(
+      name: "DisparityInequalityTests",
+      dependencies: ["DisparityInequality"],
+      resources: [.copy("Resources")]
+    ),
+    .testTarget(
+      name: "DisparityTests",
+      dependencies: ["Disparity"]
+    ),
+    .testTarget(
+      name: "DisparityCLITests",
+      dependencies: ["Disparity"],
+      resources: [.copy("Resources")]
+    ),
+  ],
+  swiftLanguageModes: [.v6],
+  cxxLanguageStandard: .cxx17
+)

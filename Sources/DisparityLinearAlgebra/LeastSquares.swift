@@ -1,0 +1,101 @@
+import _COpenBLAS
+
+/// An error from a LAPACK routine, with the routine's name and its `info` code.
+public enum LinearAlgebraError: Error, Equatable, CustomStringConvertible {
+  /// The arguments had the wrong shape: `what` says which.
+  case dimensionMismatch(String)
+  /// The matrix does not have full column rank, so the solution is not unique.
+  ///
+  /// `column` is the zero-based column at which LAPACK found the problem.
+  case rankDeficient(column: Int)
+  /// The matrix is not positive definite (Cholesky failed at the given zero-based minor).
+  case notPositiveDefinite(minor: Int)
+  /// LAPACK reported an illegal argument: a programming error inside the toolkit.
+  case lapack(routine: String, info: Int)
+
+  public var description: String {
+    switch self {
+    case .dimensionMismatch(let what): return "matrix dimensions do not match: \(what)"
+    case .rankDeficient(let column):
+      return "the design matrix is rank deficient (column \(column + 1) is a combination of others)"
+    case .notPositiveDefinite(let minor):
+      return "the matrix is not positive definite (leading minor \(minor + 1))"
+    case .lapack(let routine, let info): return "LAPACK \(routine) failed with info = \(info)"
+    }
+  }
+}
+
+/// Linear least squares and symmetric positive-definite solves on LAPACK.
+public enum LinearAlgebra {
+  /// The number of threads OpenBLAS may use.
+  ///
+  /// Set it to 1 where Swift code already runs work in parallel, so the two do not
+  /// oversubscribe the cores.
+  public static var blasThreads: Int {
+    get { Int(openblas_get_num_threads()) }
+    set { openblas_set_num_threads(Int32(newValue)) }
+  }
+
+  /// Solves min ‖A x − b‖₂ for a full-column-rank `A` with LAPACK's QR-based `dgels`.
+  ///
+  /// - Returns: `x`, with `A.columns` entries.
+  /// - Throws: ``LinearAlgebraError/rankDeficient(column:)`` when `A` lacks full column rank.
+  public static func leastSquares(_ a: Matrix, _ b: [Double]) throws(LinearAlgebraError) -> [Double] {
+    guard b.count == a.rows else {
+      throw .dimensionMismatch("A has \(a.rows) rows but b has \(b.count) entries")
+    }
+    guard a.rows >= a.columns else {
+      throw .dimensionMismatch("A has fewer rows (\(a.rows)) than columns (\(a.columns))")
+    }
+    if a.columns == 0 { return [] }
+    var aCopy = a.storage
+    var rhs = b
+    let m = disparity_lapack_int(a.rows)
+    let n = disparity_lapack_int(a.columns)
+    let info = aCopy.withUnsafeMutableBufferPointer { ap in
+      rhs.withUnsafeMutableBufferPointer { bp in
+        LAPACKE_dgels(
+          LAPACK_COL_MAJOR, CChar(UInt8(ascii: "N")), m, n, 1, ap.baseAddress, m,
+          bp.baseAddress, m)
+      }
+    }
+    if info > 0 { throw .rankDeficient(column: Int(info) - 1) }
+    if info < 0 { throw .lapack(routine: "dgels", info: Int(info)) }
+    return Array(rhs.prefix(a.columns))
+  }
+
+  /// Solves A x = b for a symmetric positive-definite `A` by Cholesky factorisation (`dposv`).
+  ///
+  /// - Returns: `x` and the Cholesky factor's inverse product (A⁻¹), which gives covariances.
+  public static func solvePositiveDefinite(_ a: Matrix, _ b: [Double]) throws(LinearAlgebraError)
+    -> (solution: [Double], inverse: Matrix)
+  {
+    guard a.rows == a.columns else {
+      throw .dimensionMismatch("A is \(a.rows)×\(a.columns), not square")
+    }
+    guard b.count == a.rows else {
+      throw .dimensionMismatch("A has \(a.rows) rows but b has \(b.count) entries")
+    }
+    let n = disparity_lapack_int(a.rows)
+    if n == 0 { return ([], Matrix(rows: 0, columns: 0)) }
+    var factor = a.storage
+    var rhs = b
+    let info = factor.withUnsafeMutableBufferPointer { ap in
+      rhs.withUnsafeMutableBufferPointer { bp in
+        LAPACKE_dposv(
+          LAPACK_COL_MAJOR, CChar(UInt8(ascii: "U")), n, 1, ap.baseAddress, n, bp.baseAddress, n)
+      }
+    }
+    if info > 0 { throw .notPositiveDefinite(minor: Int(info) - 1) }
+    if info < 0 { throw .lapack(routine: "dposv", info: Int(info)) }
+    let invInfo = factor.withUnsafeMutableBufferPointer { ap in
+      LAPACKE_dpotri(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "U")), n, ap.baseAddress, n)
+    }
+    if invInfo != 0 { throw .lapack(routine: "dpotri", info: Int(invInfo)) }
+    var inverse = Matrix(rows: a.rows, columns: a.rows, columnMajor: factor)
+    for j in 0..<a.rows {
+      for i in (j + 1)..<a.rows { inverse[i, j] = inverse[j, i] }
+    }
+    return (rhs, inverse)
+  }
+}

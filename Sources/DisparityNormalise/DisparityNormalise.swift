@@ -1,0 +1,1 @@
+// The DisparityNormalise module. See ARCHITECTURE.md for where it sits in the data flow.

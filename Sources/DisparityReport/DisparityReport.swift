@@ -1,0 +1,1 @@
+// The DisparityReport module. See ARCHITECTURE.md for where it sits in the data flow.

@@ -1,0 +1,1 @@
+// The DisparityTabulate module. See ARCHITECTURE.md for where it sits in the data flow.
