@@ -67,7 +67,7 @@ let package = Package(
     ),
     .target(
       name: "DisparityReport",
-      dependencies: ["DisparityStatistics", "DisparityNormalise"]
+      dependencies: ["DisparityIngest", "DisparityStatistics", "DisparityNormalise"]
     ),
     .target(
       name: "Disparity",

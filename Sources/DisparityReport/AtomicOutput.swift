@@ -1,0 +1,99 @@
+import DisparityIngest
+import Foundation
+
+/// Writes a set of output files so that either all of them appear, complete, or none does.
+///
+/// Each file is first written to a temporary file in its destination folder, then every temporary
+/// file is renamed into place once all have been written. A failure part-way removes the temporary
+/// files and leaves any earlier outputs untouched, so a batch job never finds a half-written or
+/// mixed report. (A rename within one folder is atomic on POSIX file systems.)
+public struct AtomicOutput: Sendable {
+  /// One file to write: where, and its bytes.
+  public struct File: Sendable {
+    /// The destination path.
+    public var path: String
+    /// The contents.
+    public var contents: [UInt8]
+
+    /// Creates a file from bytes.
+    public init(path: String, contents: [UInt8]) {
+      self.path = path
+      self.contents = contents
+    }
+
+    /// Creates a file from UTF-8 text.
+    public init(path: String, text: String) {
+      self.init(path: path, contents: Array(text.utf8))
+    }
+  }
+
+  /// Creates an atomic writer.
+  public init() {}
+
+  /// Writes every file, or none.
+  ///
+  /// - Throws: ``OutputError`` naming the file that could not be written.
+  public func write(_ files: [File]) throws(OutputError) {
+    let fm = FileManager.default
+    var staged: [(temporary: String, final: String)] = []
+    func cleanUp() {
+      for s in staged { try? fm.removeItem(atPath: s.temporary) }
+    }
+    for file in files {
+      let url = URL(fileURLWithPath: file.path)
+      let folder = url.deletingLastPathComponent().path
+      var isDirectory: ObjCBool = false
+      if !fm.fileExists(atPath: folder, isDirectory: &isDirectory) {
+        do {
+          try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+          cleanUp()
+          throw .cannotCreateFolder(folder)
+        }
+      } else if !isDirectory.boolValue {
+        cleanUp()
+        throw .cannotCreateFolder(folder)
+      }
+      let temporary = folder + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(staged.count)"
+      guard fm.createFile(atPath: temporary, contents: Data(file.contents)) else {
+        cleanUp()
+        throw .cannotWrite(file.path)
+      }
+      staged.append((temporary, file.path))
+    }
+    for s in staged {
+      if rename(s.temporary, s.final) != 0 {
+        cleanUp()
+        throw .cannotWrite(s.final)
+      }
+    }
+  }
+}
+
+/// A problem writing output files.
+public enum OutputError: DisparityError, Equatable {
+  /// The destination folder does not exist and cannot be created.
+  case cannotCreateFolder(String)
+  /// The file cannot be written.
+  case cannotWrite(String)
+
+  /// Output problems are the invocation's (a wrong path or permissions): exit status 2.
+  public var kind: ErrorKind { .usage }
+
+  /// The output path at fault.
+  public var location: SourceLocation? {
+    switch self {
+    case .cannotCreateFolder(let path), .cannotWrite(let path): return SourceLocation(file: path)
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .cannotCreateFolder(let folder):
+      return "cannot create the output folder \(folder). Check the path and its permissions."
+    case .cannotWrite(let path):
+      return
+        "cannot write \(path). Check that its folder is writable and the disk is not full; no output was written."
+    }
+  }
+}

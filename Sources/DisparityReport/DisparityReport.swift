@@ -1,1 +1,0 @@
-// The DisparityReport module. See ARCHITECTURE.md for where it sits in the data flow.

@@ -1,1 +1,0 @@
-// The DisparityTabulate module. See ARCHITECTURE.md for where it sits in the data flow.
