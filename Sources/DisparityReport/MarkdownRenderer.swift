@@ -49,8 +49,8 @@ public struct MarkdownRenderer: Sendable {
   }
 }
 
-/// Rounds numbers for people: counts with thousands separators, other values to 3 significant
-/// figures or 1 decimal place, whichever shows more.
+/// Rounds numbers for people: counts with thousands separators; other values to three significant
+/// figures (one decimal place from 10 upwards), e.g. 139.2, 3.24, 0.0253.
 public enum ReadableNumber {
   /// A number formatted for reading.
   public static func format(_ x: Double, kind: ResultTable.ColumnKind) -> String {
@@ -59,9 +59,7 @@ public enum ReadableNumber {
     }
     let magnitude = abs(x)
     let decimals: Int
-    if magnitude >= 100 {
-      decimals = 1
-    } else if magnitude >= 10 {
+    if magnitude >= 10 {
       decimals = 1
     } else if magnitude >= 1 {
       decimals = 2

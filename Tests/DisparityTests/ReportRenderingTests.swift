@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+
+@testable import Disparity
+
+@Suite("Report rendering and output")
+struct ReportRenderingTests {
+  private func table() -> ResultTable {
+    var t = ResultTable(
+      name: "results",
+      columns: [.init("group", .text), .init("events", .count), .init("rate", .number)])
+    t.append([.text("White, British"), .number(12538), .number(0.1)])
+    t.append([.text("=HYPERLINK(\"x\")"), .number(-3), .number(1.0 / 3.0)])
+    t.append([.text("-2"), .empty, .value(.nan)])
+    return t
+  }
+
+  /// Full precision: the shortest decimal that reads back to the same Double (Swift's own
+  /// round-trip printing), integral values without ".0"; RFC 4180 quoting of commas and quotes.
+  @Test func csvKeepsFullPrecisionAndQuotesFieldsThatNeedIt() {
+    let csv = CSVRenderer().render(table())
+    let lines = csv.split(separator: "\n", omittingEmptySubsequences: false)
+    #expect(lines[0] == "group,events,rate")
+    #expect(lines[1] == "\"White, British\",12538,0.1")
+    #expect(Double(String(lines[2].split(separator: ",").last!)) == 1.0 / 3.0)
+    #expect(lines[2].hasPrefix("\"'=HYPERLINK(\"\"x\"\")\",-3,"))
+  }
+
+  /// Text that a spreadsheet would run as a formula is made inert; negative numbers stay numbers.
+  @Test func csvNeutralisesFormulaInjectionButKeepsNegativeNumbers() {
+    #expect(CSVRenderer.neutraliseFormula("=1+1") == "'=1+1")
+    #expect(CSVRenderer.neutraliseFormula("+44 20") == "'+44 20")
+    #expect(CSVRenderer.neutraliseFormula("@SUM(A1)") == "'@SUM(A1)")
+    #expect(CSVRenderer.neutraliseFormula("-2") == "'-2")
+    #expect(CSVRenderer.neutraliseFormula("White") == "White")
+    let csv = CSVRenderer().render(table())
+    #expect(csv.contains(",-3,"))
+    #expect(csv.contains("\n'-2,,\n"))
+  }
+
+  /// Empty and non-finite values are empty cells, never "nan" or "inf".
+  @Test func nonFiniteValuesBecomeEmptyCells() {
+    #expect(ResultTable.Cell.value(.infinity) == .empty)
+    #expect(ResultTable.Cell.value(nil) == .empty)
+    #expect(ResultTable.Cell.value(2.5) == .number(2.5))
+  }
+
+  /// Readable numbers: thousands separators for counts; rates to a sensible precision.
+  @Test func readableNumbersAreRoundedForPeople() {
+    #expect(ReadableNumber.format(12538, kind: .count) == "12,538")
+    #expect(ReadableNumber.format(1_234_567, kind: .count) == "1,234,567")
+    #expect(ReadableNumber.format(139.2478, kind: .number) == "139.2")
+    #expect(ReadableNumber.format(3.2449, kind: .number) == "3.24")
+    #expect(ReadableNumber.format(0.0253178, kind: .number) == "0.0253")
+    #expect(ReadableNumber.format(-0.5, kind: .number) == "-0.500")
+    #expect(ReadableNumber.fixed(2.675, decimals: 2) == "2.68" || ReadableNumber.fixed(2.675, decimals: 2) == "2.67")
+  }
+
+  /// Markdown escapes characters that would break the table or inject markup.
+  @Test func markdownEscapesLabels() {
+    var t = ResultTable(name: "r", columns: [.init("group", .text)])
+    t.append([.text("<script>|x")])
+    let md = MarkdownRenderer().render(Report(title: "T", tables: [t]))
+    #expect(md.contains("\\<script\\>\\|x"))
+    #expect(!md.contains("<script>"))
+  }
+
+  /// All or nothing: when the second file cannot be written, the first does not appear either,
+  /// and no temporary file is left behind.
+  @Test func atomicOutputWritesAllFilesOrNone() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let blocker = dir.appendingPathComponent("blocker")
+    try Data("x".utf8).write(to: blocker)
+    let good = dir.appendingPathComponent("report.csv").path
+    let bad = blocker.appendingPathComponent("report.md").path  // a folder that is a file
+    #expect(throws: OutputError.self) {
+      try AtomicOutput().write([.init(path: good, text: "a\n"), .init(path: bad, text: "b\n")])
+    }
+    #expect(!FileManager.default.fileExists(atPath: good))
+    let left = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+    #expect(left == ["blocker"])
+
+    try AtomicOutput().write([.init(path: good, text: "a\n")])
+    #expect(try String(contentsOfFile: good, encoding: .utf8) == "a\n")
+  }
+
+  /// Several formats to standard output is a usage error, as is an unknown format.
+  @Test func reportWriterRejectsUnusableRequests() throws {
+    #expect(throws: ReportError.severalFormatsToStandardOutput) {
+      try ReportWriter(formats: [.csv, .md], destination: "-").write(Report(title: "", tables: []))
+    }
+    #expect(throws: ReportError.self) { try OutputFormat.parseList("csv,pdf") }
+    #expect((try? OutputFormat.parseList("csv, md,csv")) == [.csv, .md])
+  }
+}
+
+@Suite("Tabulation building blocks")
+struct TabulationBlocksTests {
+  /// Ids are dense and stable; the same bytes always give the same id, across growth.
+  @Test func internerGivesEachDistinctStringOneId() {
+    var interner = ByteStringInterner()
+    var ids: [Int32] = []
+    for i in 0..<1000 { ids.append(interner.id(for: "label \(i % 300)")) }
+    #expect(interner.count == 300)
+    #expect(ids[0] == 0 && ids[299] == 299 && ids[300] == 0 && ids[999] == 99)
+    #expect(interner.string(42) == "label 42")
+    #expect(interner.id(for: "") == 300)
+    #expect(interner.string(300) == "")
+  }
+
+  /// Counts tabulated separately merge by label, whatever ids each side gave.
+  @Test func strataCountsMergeByLabelNotById() {
+    var a = StrataCounts()
+    var b = StrataCounts()
+    let ga = a.groups.id(for: "Indian")
+    _ = b.groups.id(for: "Pakistani")
+    let gb = b.groups.id(for: "Indian")
+    var t = StratumTotals()
+    t.events = 2
+    t.rows = 2
+    a.add(RawStratumKey(group: ga, age: -1, by: -1), t)
+    t.events = 3
+    b.add(RawStratumKey(group: gb, age: -1, by: -1), t)
+    a.merge(b)
+    #expect(a.groups.count == 2)
+    #expect(a.totals[RawStratumKey(group: ga, age: -1, by: -1)]?.events == 5)
+    #expect(a.totals[RawStratumKey(group: ga, age: -1, by: -1)]?.rows == 4)
+  }
+}
