@@ -1,3 +1,5 @@
+import DisparityIngest
+
 /// Events and population accumulated for one stratum.
 public struct StratumTotals: Sendable, Equatable {
   /// The number of events (a sum of counts, or of rows for record-level data).
@@ -6,8 +8,14 @@ public struct StratumTotals: Sendable, Equatable {
   public var population: Double = 0
   /// The number of input rows that contributed.
   public var rows: Int = 0
-  /// The number of rows whose count was suppressed in the input (e.g. "<5").
-  public var suppressedRows: Int = 0
+  /// Rows whose event count was marked missing (empty, NA, ...): counted here, not as zero.
+  public var eventsMissing: Int = 0
+  /// Rows whose event count was suppressed at source (e.g. "<5"): counted here, never read as a number.
+  public var eventsSuppressed: Int = 0
+  /// Rows whose population was marked missing.
+  public var populationMissing: Int = 0
+  /// Rows whose population was suppressed at source.
+  public var populationSuppressed: Int = 0
 
   /// Creates empty totals.
   public init() {}
@@ -17,7 +25,10 @@ public struct StratumTotals: Sendable, Equatable {
     events += other.events
     population += other.population
     rows += other.rows
-    suppressedRows += other.suppressedRows
+    eventsMissing += other.eventsMissing
+    eventsSuppressed += other.eventsSuppressed
+    populationMissing += other.populationMissing
+    populationSuppressed += other.populationSuppressed
   }
 }
 
@@ -52,8 +63,8 @@ public struct StrataCounts: Sendable {
   public var byCombinations = ByteStringInterner()
   /// Totals per raw stratum.
   public var totals: [RawStratumKey: StratumTotals] = [:]
-  /// Where each raw group label was first seen, for error messages.
-  public var firstSeen: [RawStratumKey: Int] = [:]
+  /// Where each raw group label was first seen, indexed by its id, for error messages.
+  public var groupFirstSeen: [SourceLocation] = []
 
   /// Creates empty counts.
   public init() {}
@@ -76,6 +87,12 @@ public struct StrataCounts: Sendable {
         age: key.age < 0 ? -1 : a[Int(key.age)],
         by: key.by < 0 ? -1 : b[Int(key.by)])
       add(k, t)
+    }
+    // New labels got the next ids in order, so their first places append in step; merging in
+    // input order keeps the earliest place each label was seen.
+    for (i, location) in other.groupFirstSeen.enumerated()
+    where Int(g[i]) == groupFirstSeen.count {
+      groupFirstSeen.append(location)
     }
   }
 

@@ -1,0 +1,172 @@
+/// A point estimate with its limits at each confidence level of the run.
+public struct EstimateWithLimits: Sendable, Equatable {
+  /// The estimate.
+  public var value: Double
+  /// The (lower, upper) limits, one pair per confidence level in the order of the run.
+  public var limits: [ClosedLimits]
+
+  /// Creates an estimate.
+  public init(value: Double, limits: [ClosedLimits]) {
+    self.value = value
+    self.limits = limits
+  }
+}
+
+/// The lower and upper limit of one interval.
+public struct ClosedLimits: Sendable, Equatable {
+  /// The lower limit.
+  public var lower: Double
+  /// The upper limit.
+  public var upper: Double
+
+  /// Creates limits.
+  public init(lower: Double, upper: Double) {
+    self.lower = lower
+    self.upper = upper
+  }
+}
+
+/// Whether a group's rate differs from the reference group's, in words.
+public enum SignificanceWord: String, Sendable, Equatable {
+  /// The ratio's interval lies wholly above 1.
+  case higher
+  /// The ratio's interval includes 1.
+  case similar
+  /// The ratio's interval lies wholly below 1.
+  case lower
+}
+
+/// Everything the analysis found for one group in one stratum: one row of the tidy table.
+public struct GroupResult: Sendable, Equatable {
+  /// The values of the `--by` columns, in their order.
+  public var by: [String]
+  /// The group's code in the target scheme (the label itself for `raw`).
+  public var code: String
+  /// The group's label.
+  public var label: String
+  /// Events (after any redistribution of unknown ethnicity).
+  public var events: Double
+  /// Population, person-years or trials, when known.
+  public var population: Double?
+  /// The crude rate (or proportion) on the multiplier's scale.
+  public var crude: EstimateWithLimits?
+  /// The directly standardised rate on the multiplier's scale.
+  public var standardised: EstimateWithLimits?
+  /// The ratio to the reference group (×1).
+  public var ratio: EstimateWithLimits?
+  /// The difference from the reference group on the multiplier's scale.
+  public var difference: EstimateWithLimits?
+  /// The significance word at each confidence level, from the ratio's interval.
+  public var significance: [SignificanceWord]
+  /// Observed events for indirect standardisation.
+  public var observed: Double?
+  /// Expected events for indirect standardisation.
+  public var expected: Double?
+  /// The standardised mortality (or incidence) ratio, ×1.
+  public var smr: EstimateWithLimits?
+  /// The indirectly standardised rate on the multiplier's scale.
+  public var isr: EstimateWithLimits?
+  /// Why values are missing or need care, e.g. "fewer than 10 events".
+  public var flags: [String]
+
+  /// Creates a result with only the group and its counts.
+  public init(by: [String], code: String, label: String, events: Double, population: Double?) {
+    self.by = by
+    self.code = code
+    self.label = label
+    self.events = events
+    self.population = population
+    self.significance = []
+    self.flags = []
+  }
+}
+
+/// Builds the tidy table of ARCHITECTURE.md from group results.
+///
+/// Columns: the `--by` columns first (input names), then `group`, `group_code`, `events`,
+/// `population`, the crude columns (`crude_rate` or `proportion` with `_lower`/`_upper`), `asr`,
+/// `ratio`, `difference` with their limits, `significance`, `flag`; with `--indirect` also
+/// `observed, expected, smr, smr_lower, smr_upper, isr, isr_lower, isr_upper`. With two confidence
+/// levels every limit column (and `significance`) is suffixed `_95`, `_99.8`, ….
+public struct TidyTableBuilder: Sendable {
+  /// The `--by` column names.
+  public var byColumns: [String]
+  /// The confidence levels of the run.
+  public var levels: [Double]
+  /// Whether the crude columns are proportions.
+  public var proportions: Bool
+  /// Whether the indirect columns are included.
+  public var indirect: Bool
+
+  /// Creates a builder.
+  public init(byColumns: [String], levels: [Double], proportions: Bool, indirect: Bool) {
+    self.byColumns = byColumns
+    self.levels = levels
+    self.proportions = proportions
+    self.indirect = indirect
+  }
+
+  /// The suffix of limit columns for each level: empty for a single level, else `_95`, `_99.8`.
+  public var suffixes: [String] {
+    guard levels.count > 1 else { return [""] }
+    return levels.map { "_" + Self.percentLabel($0) }
+  }
+
+  /// 0.95 → "95", 0.998 → "99.8".
+  public static func percentLabel(_ level: Double) -> String {
+    let percent = (level * 100_000).rounded() / 1000
+    return CSVRenderer.format(percent)
+  }
+
+  /// The table.
+  public func build(_ results: [GroupResult]) -> ResultTable {
+    var columns: [ResultTable.Column] = byColumns.map { .init($0, .text) }
+    columns += [.init("group", .text), .init("group_code", .text)]
+    columns += [.init("events", .count), .init("population", .count)]
+    let crude = proportions ? "proportion" : "crude_rate"
+    let crudeLimit = proportions ? "proportion" : "crude"
+    func estimateColumns(_ name: String, _ limitStem: String) -> [ResultTable.Column] {
+      var out: [ResultTable.Column] = [.init(name, .number)]
+      for s in suffixes {
+        out.append(.init(limitStem + "_lower" + s, .number))
+        out.append(.init(limitStem + "_upper" + s, .number))
+      }
+      return out
+    }
+    columns += estimateColumns(crude, crudeLimit)
+    columns += estimateColumns("asr", "asr")
+    columns += estimateColumns("ratio", "ratio")
+    columns += estimateColumns("difference", "difference")
+    columns += suffixes.map { .init("significance" + $0, .text) }
+    columns.append(.init("flag", .text))
+    if indirect {
+      columns += [.init("observed", .count), .init("expected", .number)]
+      columns += estimateColumns("smr", "smr")
+      columns += estimateColumns("isr", "isr")
+    }
+    var table = ResultTable(name: "results", columns: columns)
+    for r in results {
+      var row: [ResultTable.Cell] = r.by.map { .text($0) }
+      row += [.text(r.label), .text(r.code), .value(r.events), .value(r.population)]
+      func cells(_ e: EstimateWithLimits?) -> [ResultTable.Cell] {
+        var out: [ResultTable.Cell] = [.value(e?.value)]
+        for i in suffixes.indices {
+          let l = e.flatMap { i < $0.limits.count ? $0.limits[i] : nil }
+          out += [.value(l?.lower), .value(l?.upper)]
+        }
+        return out
+      }
+      row += cells(r.crude) + cells(r.standardised) + cells(r.ratio) + cells(r.difference)
+      for i in suffixes.indices {
+        row.append(i < r.significance.count ? .text(r.significance[i].rawValue) : .empty)
+      }
+      row.append(r.flags.isEmpty ? .empty : .text(r.flags.joined(separator: "; ")))
+      if indirect {
+        row += [.value(r.observed), .value(r.expected)]
+        row += cells(r.smr) + cells(r.isr)
+      }
+      table.append(row)
+    }
+    return table
+  }
+}
