@@ -147,10 +147,21 @@ public struct StandardPopulation: Sendable, Hashable {
       throw .unknownName(name, available: ids, suggestion: nearest(to: wanted, among: ids))
     }
     let display = "\(folder)/\(entry.file)"
-    let rows = try readRows(path: BuiltInDatasets.url(display).path, displayName: display)
+    return try loadBuiltIn(
+      csvAt: BuiltInDatasets.url(display).path, displayName: display, id: entry.id,
+      name: entry.name, abbreviation: entry.abbreviation, source: entry.source)
+  }
+
+  /// Reads a file under the rules for a shipped standard: bands from 0 to an open top band
+  /// without gaps. Internal so that tests can check the rules on broken copies.
+  static func loadBuiltIn(
+    csvAt path: String, displayName: String, id: String, name: String, abbreviation: String,
+    source: String
+  ) throws(StandardPopulationError) -> StandardPopulation {
+    let rows = try readRows(path: path, displayName: displayName)
     return try StandardPopulation(
-      id: entry.id, name: entry.name, abbreviation: entry.abbreviation, source: entry.source,
-      rows: rows, isBuiltIn: true, file: display)
+      id: id, name: name, abbreviation: abbreviation, source: source, rows: rows, isBuiltIn: true,
+      file: displayName)
   }
 
   /// Loads and validates every built-in standard (for a start-up check).
