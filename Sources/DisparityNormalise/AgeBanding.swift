@@ -21,9 +21,10 @@ import DisparityIngest
 ///   the band and the standard's bands;
 /// - holding ages the standard does not cover: an error.
 ///
-/// Two different bands in one file that share ages (`85+` and `90+`) are an error, since people
-/// would be counted twice; across files (events in `85+`, population in `85-89` and `90+`) they
-/// are fine.
+/// In aggregated data, two different bands in one file that share ages (`85+` and `90+`) are an
+/// error, since people would be counted twice; across files (events in `85+`, population in
+/// `85-89` and `90+`) they are fine. Record-level files, where each row is one person, may mix
+/// them (`47`, `90+`): pass `overlapsWithinFile: .allow` for those.
 public struct AgeBanding: Sendable {
   /// What to do with standard bands for which the data have no label at all.
   public enum UnobservedBands: Sendable, Hashable {
@@ -32,6 +33,15 @@ public struct AgeBanding: Sendable {
     /// Leave them out of the analysis bands, and report it in
     /// ``AlignedStandardPopulation/excludedBands`` and the notes.
     case exclude
+  }
+
+  /// Whether one file may hold different bands that share ages.
+  public enum OverlapsWithinFile: Sendable, Hashable {
+    /// Stop with ``AgeBandingError/overlappingLabels(first:firstLocation:second:secondLocation:)``:
+    /// for aggregated rows, where overlapping bands count people twice (the default).
+    case error
+    /// Accept them: for record-level rows, where each row is one person.
+    case allow
   }
 
   private struct Observation: Sendable {
@@ -83,10 +93,15 @@ public struct AgeBanding: Sendable {
 
   /// Decides the analysis bands from the labels seen and the standard.
   ///
-  /// - Parameter unobservedBands: what to do with standard bands that no label falls in.
+  /// - Parameters:
+  ///   - unobservedBands: what to do with standard bands that no label falls in.
+  ///   - overlapsWithinFile: whether different bands sharing ages in one file are an error
+  ///     (aggregated rows: the default) or allowed (record-level rows).
   /// - Throws: ``AgeBandingError`` for a band that crosses a standard boundary or lies outside
   ///   the standard, two overlapping bands in one file, or (by default) standard bands without data.
-  public func align(unobservedBands: UnobservedBands = .error) throws(AgeBandingError)
+  public func align(
+    unobservedBands: UnobservedBands = .error, overlapsWithinFile: OverlapsWithinFile = .error
+  ) throws(AgeBandingError)
     -> AlignedStandardPopulation
   {
     let standardBands = standard.bands
@@ -95,7 +110,7 @@ public struct AgeBanding: Sendable {
     let interpreted = AgeLabel.interpret(labels)
     func band(of text: String) -> AgeBand { interpreted[text] ?? observations[text]!.label.band }
 
-    try checkOverlapsWithinFiles(band: band)
+    if overlapsWithinFile == .error { try checkOverlapsWithinFiles(band: band) }
 
     // Place each distinct data band: inside one standard band, or a union of a run of them.
     var unionRuns: [(first: Int, last: Int, label: String)] = []
@@ -299,6 +314,9 @@ public struct AlignedStandardPopulation: Sendable {
       bands.firstIndex { $0.contains(age: age) } ?? -1
     }
   }
+
+  /// The analysis band of every label seen before alignment, keyed by the label as written.
+  public var bandIndexByLabel: [String: Int] { labelIndex }
 
   /// The sum of the analysis bands' weights.
   public var totalWeight: Double { weights.reduce(0, +) }

@@ -229,6 +229,11 @@ import Testing
     #expect(aligned.bands.last == AgeBand(lower: 85, upper: nil))
     #expect(try aligned.bandIndex(forLabel: "90+") == 17)
     #expect(try aligned.bandIndex(forLabel: "85-89") == 17)
+    // Record-level rows (one person each) may mix a top-coded band with single years.
+    let records = try Self.observing(["47", "89", "90+", "90"], standard: standard)
+    let allowed = try records.align(unobservedBands: .exclude, overlapsWithinFile: .allow)
+    #expect(try allowed.bandIndex(forLabel: "90") == allowed.bandIndex(forLabel: "90+"))
+    #expect(allowed.bandIndexByLabel.count == 4)
     // The same band written two ways in one file is not an overlap.
     let twoWays = try Self.observing(under85 + ["85-89", "90+", "00-04"], standard: standard)
       .align()
