@@ -144,27 +144,12 @@ public struct Comparison: Sendable, Hashable, IntervalEstimate {
       flags: group.flags + reference.flags)
   }
 
-  /// Crude rate difference ∓ z√(var₁ + var₀), Poisson variances, on the multiplier scale.
+  /// Rate difference ∓ z√(var₁ + var₀) on the multiplier scale, for crude rates (Poisson
+  /// variances x/n²) and DSRs (v) alike.
   ///
   /// - Throws: ``StatisticsError/Problem/mismatchedMultipliers(_:_:)``.
-  public static func rateDifference(
-    _ group: CrudeRate, versus reference: CrudeRate, levels: [ConfidenceLevel]? = nil
-  ) throws(StatisticsError) -> Comparison {
-    guard group.multiplier == reference.multiplier else {
-      throw StatisticsError(.mismatchedMultipliers(group.multiplier, reference.multiplier))
-    }
-    return difference(
-      measure: .rateDifference, estimate: group.value - reference.value,
-      variance: group.variance + reference.variance, levels: levels ?? group.levels,
-      flags: group.flags + reference.flags)
-  }
-
-  /// DSR difference ∓ z√(v₁ + v₀), on the multiplier scale.
-  ///
-  /// - Throws: ``StatisticsError/Problem/mismatchedMultipliers(_:_:)``.
-  public static func rateDifference(
-    _ group: DirectlyStandardisedRate, versus reference: DirectlyStandardisedRate,
-    levels: [ConfidenceLevel]? = nil
+  public static func rateDifference<Rate: RateEstimate>(
+    _ group: Rate, versus reference: Rate, levels: [ConfidenceLevel]? = nil
   ) throws(StatisticsError) -> Comparison {
     guard group.multiplier == reference.multiplier else {
       throw StatisticsError(.mismatchedMultipliers(group.multiplier, reference.multiplier))

@@ -138,3 +138,17 @@ func validateMultiplier(_ multiplier: Double) throws(StatisticsError) {
     throw StatisticsError(.invalidMultiplier(multiplier))
   }
 }
+
+/// A rate with a variance on its multiplier scale: a crude or a directly standardised rate.
+public protocol RateEstimate: IntervalEstimate {
+  /// The number of events behind the rate.
+  var events: Double { get }
+  /// The rate on the multiplier scale.
+  var value: Double { get }
+  /// The variance of ``value`` on the multiplier scale.
+  var variance: Double { get }
+  /// The scale of the rate (100,000: per 100,000).
+  var multiplier: Double { get }
+  /// Small-count flags.
+  var flags: [ResultFlag] { get }
+}

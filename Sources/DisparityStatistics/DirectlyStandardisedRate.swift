@@ -22,7 +22,7 @@ public enum DirectStandardisationMethod: Sendable, Hashable {
 /// Dobson, with w_M the largest band weight and U(0) the upper limit on a count of 0 by the
 /// chosen count method (3.689 exact, 3.668 Byar, at 95%): √(v/O) is 0/0 there, and w_M × U(0)
 /// is what Fay–Feuer gives (with exact U(0)). Fay–Feuer and Tiwari are defined at O = 0.
-public struct DirectlyStandardisedRate: Sendable, Hashable, IntervalEstimate {
+public struct DirectlyStandardisedRate: Sendable, Hashable, RateEstimate {
   /// The total number of events, O.
   public let events: Double
   /// The total population, Σ n_i.

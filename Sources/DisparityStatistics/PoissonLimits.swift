@@ -69,7 +69,7 @@ func countFlags(_ count: Double) -> [ResultFlag] {
 /// Matches PHEindicatormethods `phe_rate` with the default ``PoissonCountMethod/pheRule``.
 /// Events may exceed the population (repeat events) and need not be whole numbers
 /// (e.g. counts scaled up for unknown ethnicity).
-public struct CrudeRate: Sendable, Hashable, IntervalEstimate {
+public struct CrudeRate: Sendable, Hashable, RateEstimate {
   /// The number of events.
   public let events: Double
   /// The population, person-years or other denominator.
