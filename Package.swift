@@ -55,7 +55,7 @@ let package = Package(
       name: "DisparityTabulate",
       dependencies: ["DisparityIngest", "DisparityNormalise"]
     ),
-    .target(name: "DisparityStatistics", dependencies: ["_CBoostMath"]),
+    .target(name: "DisparityStatistics", dependencies: ["_CBoostMath", "DisparityIngest"]),
     .target(name: "DisparityLinearAlgebra", dependencies: ["_COpenBLAS"]),
     .target(
       name: "DisparityInequality",

@@ -1,0 +1,210 @@
+/// Which interval to put on a directly standardised rate.
+public enum DirectStandardisationMethod: Sendable, Hashable {
+  /// Dobson et al. (1991): DSR + √(v/O)·(O_limit − O), with O_limit the limits on the total count O.
+  /// The default, Byar at every O, is PHEindicatormethods `calculate_dsr`; `.exact` uses exact
+  /// limits at every O and `.pheRule` exact below 10 events.
+  case dobson(counts: PoissonCountMethod = .byar)
+  /// Fay & Feuer (1997) gamma interval (epitools `ageadjust.direct`, SEER*Stat).
+  case fayFeuer
+  /// Tiwari, Clegg & Zou (2006) modified gamma interval.
+  case tiwari
+}
+
+/// A directly standardised rate (DSR) with its variance and confidence intervals.
+///
+/// With w_i = s_i / (Σs · n_i): DSR = Σ w_i x_i × multiplier, v = Σ w_i² x_i, O = Σ x_i
+/// (METHODS.md). Age bands with no population and no events contribute nothing (their standard
+/// weight stays in Σs, so weights are never silently re-scaled); a band with no population but
+/// with events is an error. Results from fewer than 10 events are computed and flagged,
+/// never dropped (PHE returns NA there).
+///
+/// With no events (O = 0) the DSR is 0 with lower limit 0; the upper limit is w_M × U(0) for
+/// Dobson, with w_M the largest band weight and U(0) the upper limit on a count of 0 by the
+/// chosen count method (3.689 exact, 3.668 Byar, at 95%): √(v/O) is 0/0 there, and w_M × U(0)
+/// is what Fay–Feuer gives (with exact U(0)). Fay–Feuer and Tiwari are defined at O = 0.
+public struct DirectlyStandardisedRate: Sendable, Hashable, RateEstimate {
+  /// The total number of events, O.
+  public let events: Double
+  /// The total population, Σ n_i.
+  public let population: Double
+  /// The scale of the rate.
+  public let multiplier: Double
+  /// The DSR on the multiplier scale.
+  public let value: Double
+  /// The variance of ``value`` on the multiplier scale, v × multiplier² (for ratios and
+  /// differences). For non-independent events it is the adjusted Σ_f f² v_f × multiplier².
+  public let variance: Double
+  /// The interval method.
+  public let method: DirectStandardisationMethod
+  /// One interval per requested level, on the multiplier scale.
+  public let intervals: [ConfidenceInterval]
+  /// "fewer than 10 events", "no events".
+  public let flags: [ResultFlag]
+
+  /// The standard error √variance on the multiplier scale.
+  public var standardError: Double { variance.squareRoot() }
+
+  /// Standardises counts of independent events.
+  ///
+  /// - Parameters:
+  ///   - events: events per age band.
+  ///   - populations: population per age band, aligned with `events`.
+  ///   - standard: standard population per band (need not sum to 100,000).
+  /// - Throws: ``StatisticsError`` for misaligned bands, negative or non-finite values, events in
+  ///   a band with no population, a standard summing to zero, no levels or a bad multiplier.
+  public init(
+    events: [Double], populations: [Double], standard: [Double],
+    levels: [ConfidenceLevel] = [.ninetyFive], method: DirectStandardisationMethod = .dobson(),
+    multiplier: Double = 100_000
+  ) throws(StatisticsError) {
+    try validateBandValues(events, "events")
+    let weights = try Self.weights(populations: populations, standard: standard, events: events)
+    var rate = 0.0
+    var variance = 0.0
+    for (i, x) in events.enumerated() where x > 0 {
+      rate += weights[i] * x
+      variance += weights[i] * weights[i] * x
+    }
+    try self.init(
+      total: events.reduce(0, +), populations: populations, weights: weights, rate: rate,
+      variance: variance, levels: levels, method: method, multiplier: multiplier)
+  }
+
+  /// Standardises events that may repeat within a person (PHE 2.1 `independent_events = FALSE`).
+  ///
+  /// `peopleByFrequency[i][k]` is the number of people in band i with `eventFrequencies[k]`
+  /// events each. Events per band are x_i = Σ_k f_k p_ik; the variance is Σ_k f_k² v_k with
+  /// v_k = Σ_i w_i² p_ik. Fay–Feuer and Tiwari use this variance in place of Σ w_i² x_i.
+  /// (PHE sums the standard over the rows present for each frequency; with every band listed
+  /// for every frequency, zeros allowed, that is Σs as here.)
+  public init(
+    peopleByFrequency: [[Double]], eventFrequencies: [Double], populations: [Double],
+    standard: [Double], levels: [ConfidenceLevel] = [.ninetyFive],
+    method: DirectStandardisationMethod = .dobson(), multiplier: Double = 100_000
+  ) throws(StatisticsError) {
+    for frequency in eventFrequencies where !(frequency.isFinite && frequency > 0) {
+      throw StatisticsError(.invalidEventFrequency(frequency))
+    }
+    var events = [Double](repeating: 0, count: peopleByFrequency.count)
+    for (i, people) in peopleByFrequency.enumerated() {
+      guard people.count == eventFrequencies.count else {
+        throw StatisticsError(
+          .bandCountMismatch(
+            quantity: "people by event frequency in band \(i + 1)",
+            expected: eventFrequencies.count, found: people.count))
+      }
+      try validateBandValues(people, "people with repeat events in band \(i + 1), frequency")
+      for (k, count) in people.enumerated() { events[i] += eventFrequencies[k] * count }
+    }
+    let weights = try Self.weights(populations: populations, standard: standard, events: events)
+    var rate = 0.0
+    var variance = 0.0
+    for (i, people) in peopleByFrequency.enumerated() where events[i] > 0 {
+      rate += weights[i] * events[i]
+      for (k, count) in people.enumerated() {
+        variance += eventFrequencies[k] * eventFrequencies[k] * weights[i] * weights[i] * count
+      }
+    }
+    try self.init(
+      total: events.reduce(0, +), populations: populations, weights: weights, rate: rate,
+      variance: variance, levels: levels, method: method, multiplier: multiplier)
+  }
+
+  /// w_i = s_i / (Σs · n_i), with 0 for bands with no population (validated to have no events).
+  private static func weights(
+    populations: [Double], standard: [Double], events: [Double]
+  ) throws(StatisticsError) -> [Double] {
+    guard !events.isEmpty else { throw StatisticsError(.noBands) }
+    guard populations.count == events.count else {
+      throw StatisticsError(
+        .bandCountMismatch(
+          quantity: "populations", expected: events.count, found: populations.count))
+    }
+    guard standard.count == events.count else {
+      throw StatisticsError(
+        .bandCountMismatch(
+          quantity: "the standard population", expected: events.count, found: standard.count))
+    }
+    try validateBandValues(populations, "population")
+    try validateBandValues(standard, "standard population")
+    guard populations.contains(where: { $0 > 0 }) else {
+      throw StatisticsError(.nonPositivePopulation(0))
+    }
+    let total = standard.reduce(0, +)
+    guard total > 0 else { throw StatisticsError(.standardSumsToZero) }
+    var weights = [Double](repeating: 0, count: events.count)
+    for i in events.indices {
+      if populations[i] == 0 {
+        if events[i] > 0 {
+          throw StatisticsError(.eventsWithoutPopulation(band: i + 1, events: events[i]))
+        }
+      } else {
+        weights[i] = standard[i] / (total * populations[i])
+      }
+    }
+    return weights
+  }
+
+  private init(
+    total: Double, populations: [Double], weights: [Double], rate: Double, variance: Double,
+    levels: [ConfidenceLevel], method: DirectStandardisationMethod, multiplier: Double
+  ) throws(StatisticsError) {
+    try validateLevels(levels)
+    try validateMultiplier(multiplier)
+    events = total
+    population = populations.reduce(0, +)
+    self.multiplier = multiplier
+    self.method = method
+    value = rate * multiplier
+    self.variance = variance * multiplier * multiplier
+    flags = countFlags(total)
+
+    // Weights of bands with population: w_M for Fay–Feuer, the means for Tiwari.
+    let present = weights.indices.filter { populations[$0] > 0 }.map { weights[$0] }
+    let maximumWeight = present.max() ?? 0
+    let meanWeight = present.reduce(0, +) / Double(max(present.count, 1))
+    let meanSquaredWeight = present.reduce(0) { $0 + $1 * $1 } / Double(max(present.count, 1))
+
+    intervals = levels.map { level in
+      let limits: (lower: Double, upper: Double)
+      let used: IntervalMethod
+      switch method {
+      case .dobson(let counts):
+        let count = PoissonLimits.interval(total, level: level, method: counts)
+        used = count.method == .exact ? .dobsonExact : .dobsonByar
+        if total > 0 {
+          let factor = (variance / total).squareRoot()
+          limits = (rate + factor * (count.lower - total), rate + factor * (count.upper - total))
+        } else {
+          limits = (0, maximumWeight * count.upper)
+        }
+      case .fayFeuer:
+        used = .fayFeuer
+        limits = Self.gammaLimits(
+          rate: rate, variance: variance, alpha: level.alpha, extra: maximumWeight,
+          extraSquared: maximumWeight * maximumWeight)
+      case .tiwari:
+        used = .tiwari
+        limits = Self.gammaLimits(
+          rate: rate, variance: variance, alpha: level.alpha, extra: meanWeight,
+          extraSquared: meanSquaredWeight)
+      }
+      return ConfidenceInterval(
+        level: level, method: used, lower: limits.lower * multiplier,
+        upper: limits.upper * multiplier)
+    }
+  }
+
+  /// L = G⁻¹(α/2; y²/v, v/y) (0 when y = 0);
+  /// U = G⁻¹(1 − α/2; (y + a)²/(v + b), (v + b)/(y + a)) with a = w_M, b = w_M² (Fay–Feuer)
+  /// or a = mean w, b = mean w² (Tiwari).
+  private static func gammaLimits(
+    rate y: Double, variance v: Double, alpha: Double, extra a: Double, extraSquared b: Double
+  ) -> (lower: Double, upper: Double) {
+    let lower =
+      y > 0 ? Distributions.gammaQuantile(alpha / 2, shape: y * y / v, scale: v / y) : 0
+    let upper = Distributions.gammaQuantile(
+      1 - alpha / 2, shape: (y + a) * (y + a) / (v + b), scale: (v + b) / (y + a))
+    return (lower, upper)
+  }
+}
