@@ -25,9 +25,15 @@
 // - a line holding nothing at all (one empty unquoted field) is blank and skipped, as R and pandas
 //   skip blank lines; a line holding `""` is a record with one empty field.
 
-let quoteByte = UInt8(ascii: "\"")
-let lineFeed = UInt8(ascii: "\n")
-let carriageReturn = UInt8(ascii: "\r")
+// Literal values, so that the globals are initialised statically (no lazy-initialisation check
+// in the loops).
+let quoteByte: UInt8 = 0x22  // "
+let lineFeed: UInt8 = 0x0A
+let carriageReturn: UInt8 = 0x0D
+let onesWord: UInt64 = 0x0101_0101_0101_0101
+let highBitsWord: UInt64 = 0x8080_8080_8080_8080
+let lineFeedWord: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
+let carriageReturnWord: UInt64 = 0x0D0D_0D0D_0D0D_0D0D
 
 /// Reads bytes from a file descriptor into a growable buffer and parses them into records.
 final class CSVCursor {
@@ -168,9 +174,14 @@ final class CSVCursor {
     var n = 0
     var lines = 0
     var high: UInt8 = 0
+    var spans = self.spans
+    let delimiterWord = onesWord &* UInt64(d)
     openQuote = nil
     while true {
-      if n == spanCapacity { growSpans() }
+      if n == spanCapacity {
+        growSpans()
+        spans = self.spans
+      }
       if p == end {
         // Only after a delimiter: the record ends with an empty field at the end of the input.
         if !eof { return .needMore }
@@ -250,6 +261,30 @@ final class CSVCursor {
             file: context.file, line: line + lines, column: n, columnName: columnName(n - 1)))
       } else {
         let start = p
+        #if _endian(little)
+          // Eight bytes at a time: the classic "has a zero byte" test on the word XORed with each
+          // stop byte. Its lowest flagged byte is exact (false flags occur only above a true
+          // one), which is all the scan needs.
+          while p + 8 <= end {
+            let word = UnsafeRawPointer(buf + p).loadUnaligned(as: UInt64.self)
+            let x1 = word ^ delimiterWord
+            let x2 = word ^ lineFeedWord
+            let x3 = word ^ carriageReturnWord
+            let stops =
+              ((x1 &- onesWord) & ~x1 | (x2 &- onesWord) & ~x2 | (x3 &- onesWord) & ~x3)
+              & highBitsWord
+            if stops == 0 {
+              if word & highBitsWord != 0 { high = 0x80 }
+              p += 8
+              continue
+            }
+            let offset = stops.trailingZeroBitCount >> 3
+            let before = word & ((1 &<< UInt64(offset &* 8)) &- 1)
+            if before & highBitsWord != 0 { high = 0x80 }
+            p += offset
+            break
+          }
+        #endif
         while p < end {
           let c = buf[p]
           if c == d || c == lineFeed || c == carriageReturn { break }

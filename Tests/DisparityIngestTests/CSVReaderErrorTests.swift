@@ -111,6 +111,29 @@ struct CSVReaderErrorTests {
     ) { try readRows(path) }
   }
 
+  @Test(arguments: 0..<20)
+  func invalidByteAnywhereInALongUnquotedFieldIsFound(offset: Int) throws {
+    // Long fields are scanned eight bytes at a time; the bad byte may sit in any lane.
+    var field = Array("abcdefghijklmnopqrst".utf8)
+    field[offset] = 0xFF
+    let folder = try TemporaryFolder()
+    let options = CSVReadOptions(delimiter: .comma)
+    let exact = try folder.write(
+      "lane2.csv", bytes: Array("a,b\nWhite British long label,".utf8) + field + Array("\n".utf8))
+    #expect(
+      throws: IngestError.invalidUTF8(
+        SourceLocation(file: exact, line: 2, column: 2, columnName: "b"))
+    ) { try readRows(exact, options: options) }
+  }
+
+  @Test func nonASCIIUnquotedFieldsAreReadWhole() throws {
+    let folder = try TemporaryFolder()
+    let text = "name,place\nZoë Ñandú-Łukasiewicz,Ynys Môn / Isle of Anglesey\n"
+    let path = try folder.write("utf8.csv", text)
+    #expect(
+      try readRows(path) == [Row(2, ["Zoë Ñandú-Łukasiewicz", "Ynys Môn / Isle of Anglesey"])])
+  }
+
   @Test func invalidUTF8InTheHeaderIsReported() throws {
     let folder = try TemporaryFolder()
     let path = try folder.write(
