@@ -415,14 +415,24 @@ final class CSVCursor {
 /// (a CR as the last byte counts as a line end).
 func countLineEnds(_ p: UnsafePointer<UInt8>, count: Int) -> Int {
   var lines = 0
-  if memchr(p, Int32(carriageReturn), count) == nil {
-    for i in 0..<count where p[i] == lineFeed { lines += 1 }
-    return lines
+  var i = 0
+  let raw = UnsafeRawPointer(p)
+  let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+  // Eight bytes at a time: a byte of `x` is zero exactly where the word has an LF, and
+  // `((x & low7) + low7) | x` has the high bit of every non-zero byte set (no carries across
+  // bytes), so the zero bytes are counted exactly.
+  while i + 8 <= count {
+    let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ lineFeedWord
+    let nonZero = ((x & low7) &+ low7) | x
+    lines &+= (~nonZero & highBitsWord).nonzeroBitCount
+    i += 8
   }
-  for i in 0..<count {
-    if p[i] == lineFeed {
-      lines += 1
-    } else if p[i] == carriageReturn && (i + 1 == count || p[i + 1] != lineFeed) {
+  while i < count {
+    if p[i] == lineFeed { lines += 1 }
+    i += 1
+  }
+  if memchr(p, Int32(carriageReturn), count) != nil {
+    for j in 0..<count where p[j] == carriageReturn && (j + 1 == count || p[j + 1] != lineFeed) {
       lines += 1
     }
   }

@@ -131,19 +131,42 @@ extension CSVReader {
       fd: fd, delimiter: delimiter.byte, bufferSize: options.bufferSize,
       maxRecordBytes: options.maxRecordBytes, fieldCount: header.count, context: context)
 
-    // 2. Line numbers of the chunk starts.
-    let lineEnds = LineEndCounts(count: count)
+    // 2. Line numbers of the chunk starts: line ends counted in pieces of at most two buffers
+    //    (8 MiB by default), in parallel, then summed per chunk.
     let countStarts = starts
-    DispatchQueue.concurrentPerform(iterations: count - 1) { k in
+    var pieces: [(chunk: Int, from: Int, to: Int)] = []
+    for k in 0..<(count - 1) {
+      var from = starts[k]
+      while from < starts[k + 1] {
+        let to = min(from + max(2 * options.bufferSize, 16), starts[k + 1])
+        pieces.append((k, from, to))
+        from = to
+      }
+    }
+    let pieceRanges = pieces.map { ($0.from, $0.to) }
+    let lineEnds = LineEndCounts(count: pieces.count)
+    DispatchQueue.concurrentPerform(iterations: pieces.count) { i in
       lineEnds.set(
-        k,
-        Result { () throws(IngestError) -> Int in
+        i,
+        Result { () throws(IngestError) -> PieceCount in
           try countFileLineEnds(
-            fd: plan.fd, from: countStarts[k], to: countStarts[k + 1], plan: plan)
+            fd: plan.fd, from: pieceRanges[i].0, to: pieceRanges[i].1, plan: plan)
         })
     }
+    var chunkLineEnds = [Int](repeating: 0, count: count)
+    var previous: PieceCount?
+    for (i, piece) in pieces.enumerated() {
+      let counted = try lineEnds.get(i).get()
+      chunkLineEnds[piece.chunk] += counted.lineEnds
+      // A CRLF split between two pieces was counted as a lone CR in the first and an LF in the
+      // second.
+      if let previous, previous.endsWithCR && counted.startsWithLF {
+        chunkLineEnds[piece.chunk] -= 1
+      }
+      previous = counted
+    }
     var lines = [dataLine]
-    for k in 0..<(count - 1) { lines.append(lines[k] + (try lineEnds.get(k).get())) }
+    for k in 0..<(count - 1) { lines.append(lines[k] + chunkLineEnds[k]) }
 
     // 3. Parse the chunks concurrently.
     let results = ChunkResults<Partial>(count: count)
@@ -202,36 +225,42 @@ extension CSVReader {
   }
 }
 
-/// Line-end counts of the chunks, written from several threads.
+/// The line ends in a piece of the file, and whether it starts with LF or ends with CR.
+private struct PieceCount: Sendable {
+  var lineEnds = 0
+  var startsWithLF = false
+  var endsWithCR = false
+}
+
+/// Line-end counts of the pieces, written from several threads.
 private final class LineEndCounts: @unchecked Sendable {
-  private var slots: [Result<Int, IngestError>]
+  private var slots: [Result<PieceCount, IngestError>]
   private let lock = NSLock()
 
-  init(count: Int) { slots = Array(repeating: .success(0), count: count) }
+  init(count: Int) { slots = Array(repeating: .success(PieceCount()), count: count) }
 
-  func set(_ index: Int, _ value: Result<Int, IngestError>) {
+  func set(_ index: Int, _ value: Result<PieceCount, IngestError>) {
     lock.lock()
     slots[index] = value
     lock.unlock()
   }
 
-  func get(_ index: Int) -> Result<Int, IngestError> {
+  func get(_ index: Int) -> Result<PieceCount, IngestError> {
     lock.lock()
     defer { lock.unlock() }
     return slots[index]
   }
 }
 
-/// The number of physical line ends in the file bytes `[from, to)`; `to` follows an LF, so a CR
-/// before it is never half of a CRLF split across chunks.
+/// The physical line ends in the file bytes `[from, to)` (a CR as the last byte counts as one).
 private func countFileLineEnds(fd: Int32, from: Int, to: Int, plan: ChunkPlan) throws(IngestError)
-  -> Int
+  -> PieceCount
 {
   let blockSize = 1 << 20
-  let block = UnsafeMutablePointer<UInt8>.allocate(capacity: blockSize + 1)
+  let block = UnsafeMutablePointer<UInt8>.allocate(capacity: blockSize)
   defer { block.deallocate() }
   var position = from
-  var total = 0
+  var result = PieceCount()
   var carriedCR = false
   while position < to {
     let n = pread(fd, block, min(blockSize, to - position), off_t(position))
@@ -240,12 +269,14 @@ private func countFileLineEnds(fd: Int32, from: Int, to: Int, plan: ChunkPlan) t
       throw .unreadable(file: plan.context.file, reason: String(cString: strerror(errno)))
     }
     if n == 0 { break }
+    if position == from { result.startsWithLF = block[0] == lineFeed }
     // A CR ending the previous block was counted as a lone CR; undo that if this block opens
     // with its LF.
-    if carriedCR && block[0] == lineFeed { total -= 1 }
-    total += countLineEnds(UnsafePointer(block), count: n)
+    if carriedCR && block[0] == lineFeed { result.lineEnds -= 1 }
+    result.lineEnds += countLineEnds(UnsafePointer(block), count: n)
     carriedCR = block[n - 1] == carriageReturn
     position += n
   }
-  return total
+  result.endsWithCR = carriedCR
+  return result
 }

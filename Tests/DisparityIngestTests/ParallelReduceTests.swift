@@ -36,6 +36,21 @@ struct ParallelReduceTests {
     #expect(reader.lastParallelRun.chunks == workers)
   }
 
+  @Test(arguments: ["\r\n", "\n\r\n"])
+  func lineNumbersAreExactWhenCRLFPairsStraddleCountingPieces(lineEnd: String) throws {
+    // Tiny buffers make the line-end counting pieces 16 bytes long, so CR and LF of a pair
+    // fall into different pieces; "\n\r\n" adds blank lines too.
+    var text = "a,b" + lineEnd
+    for i in 0..<300 { text += "\(i),\"x\(lineEnd)y\"" + lineEnd }
+    let folder = try TemporaryFolder()
+    let path = try folder.write("crlf.csv", text)
+    let sequential = try readRows(path)
+    for workers in [2, 3, 6] {
+      let reader = try CSVReader(path: path, options: smallBuffer(7))
+      #expect(try readRowsInParallel(reader, workers: workers) == sequential)
+    }
+  }
+
   @Test func chunkStartingInsideAQuotedFieldIsParsedAgainAndItsErrorsIgnored() throws {
     // One record holds a quoted field over most of the file, so the 2-worker split point falls
     // inside it. The lines inside look like 2-field records (ragged against the 3-column header)
