@@ -1,0 +1,188 @@
+import Foundation
+import Testing
+
+@testable import DisparityIngest
+
+// Expected fields and line numbers below follow from RFC 4180 section 2 applied by hand to each
+// input; lines are counted as an editor counts them (a line end inside a quoted field starts a
+// new line).
+
+@Suite("CSVReader: RFC 4180 parsing")
+struct CSVReaderTests {
+  @Test func quotedFieldsKeepDelimitersDoubledQuotesAndLineEnds() throws {
+    let folder = try TemporaryFolder()
+    let path = try folder.write(
+      "quoted.csv",
+      "name,note,n\n\"Smith, J\",\"said \"\"hi\"\"\",3\n\"multi\nline\",x,4\nplain,\"\",5\n")
+    let reader = try CSVReader(path: path)
+    #expect(reader.header.names == ["name", "note", "n"])
+    #expect(reader.delimiter == .comma)
+    #expect(
+      try readRows(reader) == [
+        Row(2, ["Smith, J", "said \"hi\"", "3"]),
+        Row(3, ["multi\nline", "x", "4"]),
+        Row(5, ["plain", "", "5"]),
+      ])
+  }
+
+  @Test func byteOrderMarkIsRemovedAndHeaderNamesAreTrimmed() throws {
+    let folder = try TemporaryFolder()
+    let path = try folder.write(
+      "bom.csv", bytes: [0xEF, 0xBB, 0xBF] + Array(" age , sex\n1,F\n".utf8))
+    let reader = try CSVReader(path: path)
+    #expect(reader.header.names == ["age", "sex"])
+    #expect(try readRows(reader) == [Row(2, ["1", "F"])])
+  }
+
+  @Test(arguments: ["\n", "\r\n", "\r"], [true, false])
+  func lineEndsAndLastLineWithOrWithoutLineEnd(lineEnd: String, finalLineEnd: Bool) throws {
+    let folder = try TemporaryFolder()
+    let text =
+      ["a,b", "1,\"x\(lineEnd)y\"", "2,z"].joined(separator: lineEnd)
+      + (finalLineEnd ? lineEnd : "")
+    let path = try folder.write("ends.csv", text)
+    #expect(try readRows(path) == [Row(2, ["1", "x\(lineEnd)y"]), Row(4, ["2", "z"])])
+  }
+
+  @Test(
+    arguments: [
+      ("group,age,deaths\nWhite,10,\"1,469\"\n", CSVDelimiter.comma, ["White", "10", "1,469"]),
+      ("group\tage\tdeaths\n\"Asian, other\"\t10\t5\n", .tab, ["Asian, other", "10", "5"]),
+      ("group;rate;deaths\nWhite;12,5;3\n", .semicolon, ["White", "12,5", "3"]),
+      ("\"a,b\";c\n1;2\n", .semicolon, ["1", "2"]),
+    ])
+  func delimiterIsDetectedFromTheFirstLinesOutsideQuotes(
+    text: String, delimiter: CSVDelimiter, firstRow: [String]
+  ) throws {
+    let folder = try TemporaryFolder()
+    let path = try folder.write("detect.csv", text)
+    let reader = try CSVReader(path: path)
+    #expect(reader.delimiter == delimiter)
+    #expect(try readRows(reader).first?.fields == firstRow)
+  }
+
+  @Test func detectionPrefersTheDelimiterThatGivesEveryRowTheHeadersFieldCount() throws {
+    // Header "a,b;c" has two commas-or-semicolon fields either way; only ";" fits the rows.
+    let folder = try TemporaryFolder()
+    let path = try folder.write("tie.csv", "a,b;c\n1,5;2\n3;4\n")
+    let reader = try CSVReader(path: path)
+    #expect(reader.delimiter == .semicolon)
+    #expect(reader.header.names == ["a,b", "c"])
+  }
+
+  @Test func singleColumnFileIsReadWithComma() throws {
+    let folder = try TemporaryFolder()
+    let path = try folder.write("one.csv", "ethnicity\nWhite British\nIndian\n")
+    let reader = try CSVReader(path: path)
+    #expect(reader.delimiter == .comma)
+    #expect(try readRows(reader) == [Row(2, ["White British"]), Row(3, ["Indian"])])
+  }
+
+  @Test func explicitDelimiterOverridesDetection() throws {
+    let folder = try TemporaryFolder()
+    let path = try folder.write("explicit.csv", "a;b,c\n1;2,3\n")
+    let reader = try CSVReader(path: path, options: CSVReadOptions(delimiter: .comma))
+    #expect(reader.header.names == ["a;b", "c"])
+    #expect(try readRows(reader) == [Row(2, ["1;2", "3"])])
+  }
+
+  @Test func delimiterArgumentsAreRead() throws {
+    #expect(try CSVDelimiter(argument: ",") == .comma)
+    #expect(try CSVDelimiter(argument: "TAB") == .tab)
+    #expect(try CSVDelimiter(argument: "\\t") == .tab)
+    #expect(try CSVDelimiter(argument: "\t") == .tab)
+    #expect(try CSVDelimiter(argument: "semicolon") == .semicolon)
+  }
+
+  @Test func quoteInsideAnUnquotedFieldIsTakenLiterally() throws {
+    let folder = try TemporaryFolder()
+    let path = try folder.write("literal.csv", "height,n\n5\" tall,2\nab\"\"c,3\n")
+    #expect(try readRows(path) == [Row(2, ["5\" tall", "2"]), Row(3, ["ab\"\"c", "3"])])
+  }
+
+  @Test func emptyFieldsQuotedOrNotAndTrailingEmptyField() throws {
+    let folder = try TemporaryFolder()
+    let path = try folder.write("empty.csv", "a,b,c\n\"\",,\n,\"\",")
+    let reader = try CSVReader(path: path)
+    var quoted: [[Bool]] = []
+    var rows: [Row] = []
+    try reader.forEachRecord { record in
+      quoted.append(record.map(\.wasQuoted))
+      rows.append(Row(record.line, record.strings))
+      let allEmpty = record.allSatisfy { $0.isEmpty }
+      #expect(allEmpty)
+    }
+    #expect(rows == [Row(2, ["", "", ""]), Row(3, ["", "", ""])])
+    #expect(quoted == [[true, false, false], [false, true, false]])
+  }
+
+  @Test func blankLinesAreSkippedButCountedInLineNumbers() throws {
+    let folder = try TemporaryFolder()
+    let path = try folder.write("blank.csv", "\na,b\n\n1,2\r\n\r\n3,4\n\n")
+    let reader = try CSVReader(path: path)
+    #expect(reader.header.names == ["a", "b"])
+    #expect(try readRows(reader) == [Row(4, ["1", "2"]), Row(6, ["3", "4"])])
+  }
+
+  @Test func fieldViewGivesBytesTrimmedViewAndComparison() throws {
+    let folder = try TemporaryFolder()
+    let path = try folder.write("field.csv", "label,n\n\"  Indian \",12\n")
+    let reader = try CSVReader(path: path)
+    try reader.forEachRecord { record in
+      #expect(record.count == 2)
+      let label = record[0]
+      #expect(label.byteCount == 9)
+      #expect(label.trimmed.string == "Indian")
+      #expect(label.trimmed.equals("Indian"))
+      #expect(!label.equals("Indian"))
+      #expect(label.withBytes { $0.count } == 9)
+      #expect(Array(record[1].bytes) == Array("12".utf8))
+      #expect(
+        record.location(column: 1)
+          == SourceLocation(file: path, line: 2, column: 2, columnName: "n"))
+      #expect(record.file == path)
+    }
+  }
+
+  @Test func fileCanBeReadMoreThanOnce() throws {
+    let folder = try TemporaryFolder()
+    let path = try folder.write("twice.csv", "a\n1\n2\n")
+    let reader = try CSVReader(path: path)
+    let first = try readRows(reader)
+    #expect(first == [Row(2, ["1"]), Row(3, ["2"])])
+    #expect(try readRows(reader) == first)
+  }
+
+  /// A file whose records mix every quoting case, for reading with tiny buffers.
+  static let mixedText =
+    "id,text,n\r\n1,\"a, \"\"quoted\"\" word\",10\r\n2,\"line one\r\nline two\nline three\",20\n"
+    + "3,plain text,30\n\n4,\"\",40\r5,\"é中😀 \"\"x\"\"\",50\n6,last,60"
+
+  static let mixedRows = [
+    Row(2, ["1", "a, \"quoted\" word", "10"]),
+    Row(3, ["2", "line one\r\nline two\nline three", "20"]),
+    Row(6, ["3", "plain text", "30"]),
+    Row(8, ["4", "", "40"]),
+    Row(9, ["5", "é中😀 \"x\"", "50"]),
+    Row(10, ["6", "last", "60"]),
+  ]
+
+  @Test(arguments: [4, 5, 7, 11, 16, 64, 1 << 20])
+  func recordsCrossingBufferBoundariesAreReadWhole(bufferSize: Int) throws {
+    let folder = try TemporaryFolder()
+    let path = try folder.write("mixed.csv", Self.mixedText)
+    #expect(try readRows(path, options: smallBuffer(bufferSize)) == Self.mixedRows)
+  }
+
+  @Test(arguments: [4, 9, 64])
+  func standardInputStyleStreamIsReadOnceWithBoundaryCrossing(bufferSize: Int) throws {
+    let readEnd = try writeToPipe(Array(Self.mixedText.utf8))
+    let reader = try CSVReader(
+      fileDescriptor: readEnd, file: "<stdin>", ownsDescriptor: true,
+      options: smallBuffer(bufferSize))
+    #expect(reader.isStream)
+    #expect(reader.header.names == ["id", "text", "n"])
+    #expect(try readRowsInParallel(reader, workers: 2) == Self.mixedRows)
+    #expect(throws: IngestError.inputAlreadyRead(file: "<stdin>")) { try readRows(reader) }
+  }
+}

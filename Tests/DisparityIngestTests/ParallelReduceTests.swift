@@ -1,0 +1,146 @@
+import Testing
+
+@testable import DisparityIngest
+
+@Suite("CSVReader.parallelReduce: same records, lines and errors as a sequential pass")
+struct ParallelReduceTests {
+  /// A file where most bytes are inside quoted fields that span lines and hold text that looks
+  /// like records (`fake,1`, lone quotes, CRLF), so that split points land inside quotes.
+  static func quotedHeavyText(records: Int) -> String {
+    var text = "id,text,n\n"
+    var state: UInt64 = 42
+    for i in 0..<records {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      let lines = Int(state >> 59)  // 0...31
+      if i % 3 == 0 {
+        var payload = ""
+        for j in 0..<lines {
+          payload += j % 4 == 0 ? "fake,\(j)\n" : j % 4 == 1 ? "\"\"q\"\",x,y\r\n" : "line \(j) é\n"
+        }
+        text += "\(i),\"\(payload)\",\(i * 7)\n"
+      } else {
+        text += "\(i),plain \(lines),\(i * 7)\r\n"
+      }
+    }
+    return text
+  }
+
+  @Test(arguments: [2, 3, 4, 5, 8])
+  func parallelResultEqualsSequentialWithMultiLineFieldsAtSplitPoints(workers: Int) throws {
+    let folder = try TemporaryFolder()
+    let path = try folder.write("heavy.csv", Self.quotedHeavyText(records: 1500))
+    let sequential = try readRows(path)
+    #expect(sequential.count == 1500)
+    let reader = try CSVReader(path: path, options: smallBuffer(512))
+    #expect(try readRowsInParallel(reader, workers: workers) == sequential)
+    #expect(reader.lastParallelRun.chunks == workers)
+  }
+
+  @Test(arguments: ["\r\n", "\n\r\n"])
+  func lineNumbersAreExactWhenCRLFPairsStraddleCountingPieces(lineEnd: String) throws {
+    // Tiny buffers make the line-end counting pieces 16 bytes long, so CR and LF of a pair
+    // fall into different pieces; "\n\r\n" adds blank lines too.
+    var text = "a,b" + lineEnd
+    for i in 0..<300 { text += "\(i),\"x\(lineEnd)y\"" + lineEnd }
+    let folder = try TemporaryFolder()
+    let path = try folder.write("crlf.csv", text)
+    let sequential = try readRows(path)
+    for workers in [2, 3, 6] {
+      let reader = try CSVReader(path: path, options: smallBuffer(7))
+      #expect(try readRowsInParallel(reader, workers: workers) == sequential)
+    }
+  }
+
+  @Test func chunkStartingInsideAQuotedFieldIsParsedAgainAndItsErrorsIgnored() throws {
+    // One record holds a quoted field over most of the file, so the 2-worker split point falls
+    // inside it. The lines inside look like 2-field records (ragged against the 3-column header)
+    // and one has text after a closing quote when read outside the field: a chunk that started
+    // there fails, so a correct result proves its speculative attempt was discarded. The field
+    // opens on line 3 and closes on line 403 (400 inner lines), so record 3 is on line 404.
+    var text = "id,text,n\n1,short,10\n2,\""
+    for j in 0..<400 { text += j == 200 ? "x,\"\"open\n" : "fake,\(j)\n" }
+    text += "\",20\n3,after,30\n"
+    let folder = try TemporaryFolder()
+    let path = try folder.write("split.csv", text)
+    let reader = try CSVReader(path: path, options: smallBuffer(256))
+    let rows = try readRowsInParallel(reader, workers: 2)
+    #expect(rows == (try readRows(path)))
+    #expect(rows.map(\.line) == [2, 3, 404])
+    #expect(reader.lastParallelRun.chunks == 2)
+    #expect(reader.lastParallelRun.redone == 1)
+  }
+
+  /// 1000 records, every fifth with a two-line quoted field, so record and line numbers differ.
+  static func countsText(badLines: [Int: String]) -> String {
+    var text = "group,note,deaths\n"
+    var line = 2
+    for i in 0..<1000 {
+      let note = i % 5 == 0 ? "\"two\nlines\"" : "one"
+      let deaths = badLines[line] ?? "\(i % 13)"
+      text += "g\(i % 7),\(note),\(deaths)\n"
+      line += i % 5 == 0 ? 2 : 1
+    }
+    return text
+  }
+
+  @Test(arguments: [1, 2, 3, 4])
+  func earliestErrorInFileOrderWinsWithFileLineNumbers(workers: Int) throws {
+    // Record i starts on line 2 + i + ceil(i / 5): record 249 on line 301, record 831 on line
+    // 1000 (a later error, which must not win).
+    let folder = try TemporaryFolder()
+    let path = try folder.write(
+      "errors.csv", Self.countsText(badLines: [301: "many", 1000: "-4"]))
+    let reader = try CSVReader(path: path, options: smallBuffer(300))
+    let expected = IngestError.nonNumericCount(
+      SourceLocation(file: path, line: 301, column: 3, columnName: "deaths"), text: "many")
+    #expect(throws: expected) { try sumDeaths(reader, workers: 1) }
+    #expect(throws: expected) { try sumDeaths(reader, workers: workers) }
+  }
+
+  @Test(arguments: [2, 4])
+  func errorInTheLastChunkHasItsFileLineNumber(workers: Int) throws {
+    let folder = try TemporaryFolder()
+    // Record 956 starts on line 2 + 956 + ceil(956 / 5) = 1150.
+    let path = try folder.write("late.csv", Self.countsText(badLines: [1150: "-4"]))
+    let reader = try CSVReader(path: path, options: smallBuffer(300))
+    #expect(
+      throws: IngestError.negativeCount(
+        SourceLocation(file: path, line: 1150, column: 3, columnName: "deaths"), text: "-4")
+    ) { try sumDeaths(reader, workers: workers) }
+    #expect(reader.lastParallelRun.chunks == workers)
+  }
+
+  @Test(arguments: [2, 3, 7])
+  func raggedRowInAnyChunkIsReportedAtItsLine(workers: Int) throws {
+    var text = Self.countsText(badLines: [:])
+    text += "g1,one\n"  // 1000 records over 1200 lines follow the header: this is line 1202
+    let folder = try TemporaryFolder()
+    let path = try folder.write("ragged.csv", text)
+    let reader = try CSVReader(path: path, options: smallBuffer(300))
+    #expect(
+      throws: IngestError.raggedRow(
+        SourceLocation(file: path, line: 1202, column: 3, columnName: "deaths"), expected: 3,
+        found: 2)
+    ) { try sumDeaths(reader, workers: workers) }
+  }
+
+  @Test func sumsAgreeAcrossWorkerCounts() throws {
+    // Sum of i % 13 for i in 0..<1000: 76 full cycles of 0...12 (78 each) plus 0...11 (66).
+    let folder = try TemporaryFolder()
+    let path = try folder.write("sum.csv", Self.countsText(badLines: [:]))
+    let reader = try CSVReader(path: path, options: smallBuffer(1000))
+    for workers in 1...6 {
+      #expect(try sumDeaths(reader, workers: workers) == Double(76 * 78 + 66))
+    }
+  }
+
+  func sumDeaths(_ reader: CSVReader, workers: Int) throws -> Double {
+    let deaths = try reader.header.index(of: "deaths")
+    return try reader.parallelReduce(
+      workers: workers, initial: { 0.0 },
+      body: { total, record in
+        if case .number(let n) = try record.countValue(at: deaths) { total += n }
+      },
+      merge: { $0 += $1 })
+  }
+}
