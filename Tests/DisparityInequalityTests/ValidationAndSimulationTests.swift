@@ -17,6 +17,20 @@ private let ethnicGroups = [
 ]
 
 @Suite struct ValidationTests {
+  @Test func applicabilityRulesFollowHEATsTable() throws {
+    // heat_summary_measures_applicability.csv: HEAT-Measures v6.0 HEAT_summary_measures.rda.
+    let table = try ReferenceCSV("heat_summary_measures_applicability.csv").rows
+    #expect(table.count == InequalityMeasureKind.allCases.count)
+    for row in table {
+      let kind = try #require(InequalityMeasureKind(rawValue: row["measure_abbr"]!.lowercased()))
+      let ordered = row["ordered_dimension"] == "1"
+      let nonOrdered = row["non_ordered_dimension"] == "1"
+      #expect(kind.needsOrderedDimension == (ordered && !nonOrdered), "\(kind)")
+      #expect(kind.needsNonOrderedDimension == (nonOrdered && !ordered), "\(kind)")
+      #expect(kind.allowsTwoGroups == (row["two_subgroups"] == "1"), "\(kind)")
+    }
+  }
+
   @Test func orderedMeasureOnAnUnorderedDimensionIsRefusedWithTheReason() throws {
     let input = try InequalityInput(
       groups: ethnicGroups, direction: .adverse, scale: 1000, isOrdered: false,
