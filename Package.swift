@@ -59,7 +59,7 @@ let package = Package(
     .target(name: "DisparityLinearAlgebra", dependencies: ["_COpenBLAS"]),
     .target(
       name: "DisparityInequality",
-      dependencies: ["DisparityStatistics", "DisparityLinearAlgebra"]
+      dependencies: ["DisparityIngest", "DisparityStatistics", "DisparityLinearAlgebra"]
     ),
     .target(
       name: "DisparityRegression",
