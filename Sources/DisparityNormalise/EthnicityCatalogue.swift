@@ -482,7 +482,8 @@ private struct Loader {
         let highLevels = [EthnicityText.key(group.highLevel)] + shorts
         for variant in variants {
           let generic = variant == "other" || variant == "any other"
-          if !generic || group.broad == "other" { mine.append(variant) }
+          // Alone, "any other" is the residual Other group; "other" alone is the high-level group.
+          if !generic || (group.broad == "other" && variant == "any other") { mine.append(variant) }
           if group.kind != .group { continue }
           for high in highLevels where !high.isEmpty {
             mine.append(high + " " + variant)
