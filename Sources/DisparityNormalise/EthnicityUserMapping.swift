@@ -4,7 +4,8 @@ import Foundation
 /// A user's own value → group mappings (CSV with columns `value,target`), which override the built-ins.
 ///
 /// `value` is matched after the same normalisation as built-in labels (case, punctuation, spacing);
-/// `target` is a code or official label of the target scheme (any text for `raw`).
+/// `target` is a code or official label of the target scheme, or the end of exactly one official
+/// label (its category, e.g. "Any other ethnic group"); any text for `raw`.
 public struct EthnicityUserMapping: Sendable {
   /// One mapping row.
   public struct Entry: Sendable, Hashable {
@@ -29,6 +30,15 @@ public struct EthnicityUserMapping: Sendable {
   static func key(_ value: String) -> String {
     let key = EthnicityText.key(value)
     return key.isEmpty ? value.lowercased() : key
+  }
+
+  /// The code of the only group whose label ends with `text` (its category, e.g. "Irish" or
+  /// "Any other ethnic group"), if exactly one does.
+  static func uniqueEnding(_ text: String, in scheme: EthnicityScheme) -> String? {
+    let key = EthnicityText.key(text)
+    guard !key.isEmpty else { return nil }
+    let matches = scheme.groups.filter { EthnicityText.key($0.label).hasSuffix(" " + key) }
+    return matches.count == 1 ? matches[0].code : nil
   }
 
   /// Reads a mapping file for `scheme`.
@@ -68,6 +78,8 @@ public struct EthnicityUserMapping: Sendable {
         code = targetText
       } else if let found = labels[targetText.uppercased()] ?? labels[EthnicityText.key(targetText)]
       {
+        code = found
+      } else if let found = EthnicityUserMapping.uniqueEnding(targetText, in: scheme) {
         code = found
       } else {
         let names = scheme.groups.flatMap { [$0.code, $0.label] }
