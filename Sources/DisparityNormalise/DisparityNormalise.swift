@@ -1,1 +1,0 @@
-// The DisparityNormalise module. See ARCHITECTURE.md for where it sits in the data flow.

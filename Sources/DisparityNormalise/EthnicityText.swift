@@ -1,0 +1,108 @@
+import Foundation
+
+/// The text normalisation behind every ethnicity lookup: the same function builds the alias
+/// table from the data files and reads the input values, so a match is an exact comparison of keys.
+///
+/// Hand-written because the rules are specific to how ethnic group labels vary in practice
+/// (punctuation between a high-level group and its category, "and"/"or"/"&" joins, plurals)
+/// and must stay explainable; no library offers them.
+enum EthnicityText {
+  /// The lightly normalised form used before splitting a label into parts: case and diacritics
+  /// folded, underscores and runs of whitespace turned into single spaces, `&` and `+` written as
+  /// ` and `, surrounding whitespace removed. Separators such as `/`, `,`, `-` and `:` are kept.
+  static func light(_ text: String) -> String {
+    let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+    var out = ""
+    out.reserveCapacity(folded.utf8.count)
+    var pendingSpace = false
+    for scalar in folded.unicodeScalars {
+      var piece: String
+      switch scalar {
+      case "_", " ", "\t", "\n", "\r", "\u{A0}":
+        pendingSpace = true
+        continue
+      case "&", "+": piece = " and "
+      case "\u{2010}", "\u{2011}", "\u{2012}", "\u{2013}", "\u{2014}", "\u{2212}": piece = "-"
+      case "\u{2018}", "\u{2019}": piece = "'"
+      default: piece = String(scalar)
+      }
+      if piece.hasPrefix(" ") {
+        pendingSpace = true
+        piece = String(piece.dropFirst())
+      }
+      if pendingSpace && !out.isEmpty { out.append(" ") }
+      pendingSpace = piece.hasSuffix(" ")
+      out.append(piece.trimmingCharacters(in: .whitespaces))
+    }
+    return out
+  }
+
+  /// Joins dropped from keys: they vary freely between publications ("White and Asian",
+  /// "White & Asian", "White/Asian"; "Asian or Asian British", "Asian/Asian British").
+  /// A join next to "other" is kept, because there it adds a group: "Asian and other" is not
+  /// "Asian other", and "Chinese or other ethnic group" is not "Chinese: other ethnic group".
+  static let joins: Set<Substring> = ["and", "or"]
+
+  /// The lookup key: the words of the label (letters and digits), lower case, joins dropped (see
+  /// ``joins``), "ethnicity" read as "ethnic group", plurals "groups" and "backgrounds" made
+  /// singular, separated by single spaces. A `/` next to "other" is read as "or".
+  ///
+  /// `"White - British"`, `"White: British"` and `"white british "` all give `"white british"`.
+  static func key(_ text: String) -> String {
+    words(light(text)).joined(separator: " ")
+  }
+
+  /// The words of an already light-normalised text, as used in keys.
+  static func words(_ lightText: String) -> [Substring] {
+    var raw: [Substring] = []
+    var previousWasSlash = false
+    var slashBefore: [Bool] = []
+    var current = lightText.startIndex
+    var start: String.Index?
+    func flush(_ end: String.Index) {
+      if let begin = start {
+        raw.append(lightText[begin..<end])
+        slashBefore.append(previousWasSlash)
+        previousWasSlash = false
+        start = nil
+      }
+    }
+    while current < lightText.endIndex {
+      let character = lightText[current]
+      if character.isLetter || character.isNumber {
+        if start == nil { start = current }
+      } else {
+        flush(current)
+        if character == "/" { previousWasSlash = true }
+      }
+      current = lightText.index(after: current)
+    }
+    flush(lightText.endIndex)
+    var result: [Substring] = []
+    for (index, word) in raw.enumerated() {
+      let nextIsOther = index + 1 < raw.count && raw[index + 1] == "other"
+      let previousIsOther = index > 0 && raw[index - 1] == "other"
+      if joins.contains(word) {
+        if nextIsOther || previousIsOther { result.append(word) }
+        continue
+      }
+      // "Mixed/other", "other/Chinese": a slash beside "other" joins two groups.
+      if slashBefore[index] && (word == "other" || previousIsOther) { result.append("or") }
+      switch word {
+      case "groups": result.append("group")
+      case "backgrounds": result.append("background")
+      case "ethnicity", "ethnicities":
+        result.append("ethnic")
+        result.append("group")
+      default: result.append(word)
+      }
+    }
+    return result
+  }
+
+  /// Whether `key` contains `term` (also a key) as a whole-word sequence.
+  static func containsWords(_ key: String, _ term: String) -> Bool {
+    if key == term { return true }
+    return key.hasPrefix(term + " ") || key.hasSuffix(" " + term) || key.contains(" " + term + " ")
+  }
+}
