@@ -1,3 +1,5 @@
+import DisparityIngest
+
 /// Everything `disparity analyse` needs to know, as typed values.
 ///
 /// The command line and a configuration file both fill one of these; library users build it
@@ -83,8 +85,13 @@ public struct AnalysisSpecification: Sendable, Equatable {
   public var strict: Bool
   /// A user mapping file (`value,target`) that overrides the built-in matching.
   public var mappingFile: String?
+  /// Counts from 1 to this threshold are suppressed in outputs unless `noSuppress` (default 7, the
+  /// NHS Digital HES rule).
+  public var suppressThreshold: Double
+  /// The report's title.
+  public var title: String
   /// The input delimiter; `nil` means detect it.
-  public var delimiter: UInt8?
+  public var delimiter: CSVDelimiter?
 
   /// A specification with the stated defaults for the given input files.
   public init(inputs: [String]) {
@@ -109,6 +116,8 @@ public struct AnalysisSpecification: Sendable, Equatable {
     self.strict = false
     self.mappingFile = nil
     self.delimiter = nil
+    self.suppressThreshold = 7
+    self.title = "Rates by ethnic group"
   }
 
   /// The multiplier in force: the user's, or 100,000 for rates and 100 for proportions.

@@ -26,16 +26,6 @@ public struct ClosedLimits: Sendable, Equatable {
   }
 }
 
-/// Whether a group's rate differs from the reference group's, in words.
-public enum SignificanceWord: String, Sendable, Equatable {
-  /// The ratio's interval lies wholly above 1.
-  case higher
-  /// The ratio's interval includes 1.
-  case similar
-  /// The ratio's interval lies wholly below 1.
-  case lower
-}
-
 /// Everything the analysis found for one group in one stratum: one row of the tidy table.
 public struct GroupResult: Sendable, Equatable {
   /// The values of the `--by` columns, in their order.
@@ -57,7 +47,7 @@ public struct GroupResult: Sendable, Equatable {
   /// The difference from the reference group on the multiplier's scale.
   public var difference: EstimateWithLimits?
   /// The significance word at each confidence level, from the ratio's interval.
-  public var significance: [SignificanceWord]
+  public var significance: [Significance]
   /// Observed events for indirect standardisation.
   public var observed: Double?
   /// Expected events for indirect standardisation.
@@ -68,6 +58,10 @@ public struct GroupResult: Sendable, Equatable {
   public var isr: EstimateWithLimits?
   /// Why values are missing or need care, e.g. "fewer than 10 events".
   public var flags: [String]
+  /// Whether disclosure control suppressed the events and everything computed from them.
+  public var suppressed: Bool = false
+  /// Whether the comparison with the reference group was suppressed (secondary suppression).
+  public var comparisonSuppressed: Bool = false
 
   /// Creates a result with only the group and its counts.
   public init(by: [String], code: String, label: String, events: Double, population: Double?) {
@@ -92,14 +86,14 @@ public struct TidyTableBuilder: Sendable {
   /// The `--by` column names.
   public var byColumns: [String]
   /// The confidence levels of the run.
-  public var levels: [Double]
+  public var levels: [ConfidenceLevel]
   /// Whether the crude columns are proportions.
   public var proportions: Bool
   /// Whether the indirect columns are included.
   public var indirect: Bool
 
   /// Creates a builder.
-  public init(byColumns: [String], levels: [Double], proportions: Bool, indirect: Bool) {
+  public init(byColumns: [String], levels: [ConfidenceLevel], proportions: Bool, indirect: Bool) {
     self.byColumns = byColumns
     self.levels = levels
     self.proportions = proportions
@@ -109,14 +103,9 @@ public struct TidyTableBuilder: Sendable {
   /// The suffix of limit columns for each level: empty for a single level, else `_95`, `_99.8`.
   public var suffixes: [String] {
     guard levels.count > 1 else { return [""] }
-    return levels.map { "_" + Self.percentLabel($0) }
+    return levels.map { "_" + $0.percentLabel }
   }
 
-  /// 0.95 → "95", 0.998 → "99.8".
-  public static func percentLabel(_ level: Double) -> String {
-    let percent = (level * 100_000).rounded() / 1000
-    return CSVRenderer.format(percent)
-  }
 
   /// The table.
   public func build(_ results: [GroupResult]) -> ResultTable {
@@ -147,8 +136,15 @@ public struct TidyTableBuilder: Sendable {
     var table = ResultTable(name: "results", columns: columns)
     for r in results {
       var row: [ResultTable.Cell] = r.by.map { .text($0) }
-      row += [.text(r.label), .text(r.code), .value(r.events), .value(r.population)]
-      func cells(_ e: EstimateWithLimits?) -> [ResultTable.Cell] {
+      let confidential = ResultTable.Cell.text(DisclosureControl.symbol)
+      row += [
+        .text(r.label), .text(r.code), r.suppressed ? confidential : .value(r.events),
+        .value(r.population),
+      ]
+      func cells(_ e: EstimateWithLimits?, hidden: Bool = r.suppressed) -> [ResultTable.Cell] {
+        if hidden && e != nil {
+          return Array(repeating: confidential, count: 1 + 2 * suffixes.count)
+        }
         var out: [ResultTable.Cell] = [.value(e?.value)]
         for i in suffixes.indices {
           let l = e.flatMap { i < $0.limits.count ? $0.limits[i] : nil }
@@ -156,13 +152,17 @@ public struct TidyTableBuilder: Sendable {
         }
         return out
       }
-      row += cells(r.crude) + cells(r.standardised) + cells(r.ratio) + cells(r.difference)
+      let comparisonHidden = r.suppressed || r.comparisonSuppressed
+      row += cells(r.crude) + cells(r.standardised)
+      row += cells(r.ratio, hidden: comparisonHidden) + cells(r.difference, hidden: comparisonHidden)
       for i in suffixes.indices {
-        row.append(i < r.significance.count ? .text(r.significance[i].rawValue) : .empty)
+        row.append(
+          comparisonHidden || i >= r.significance.count
+            ? .empty : .text(r.significance[i].rawValue))
       }
       row.append(r.flags.isEmpty ? .empty : .text(r.flags.joined(separator: "; ")))
       if indirect {
-        row += [.value(r.observed), .value(r.expected)]
+        row += [r.suppressed && r.observed != nil ? confidential : .value(r.observed), .value(r.expected)]
         row += cells(r.smr) + cells(r.isr)
       }
       table.append(row)

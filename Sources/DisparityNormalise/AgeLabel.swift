@@ -237,7 +237,7 @@ public struct AgeLabel: Sendable, Hashable {
   /// the highest label and another compact label ends at `N-1`.
   ///
   /// - Returns: the band each label stands for, keyed by the label's text.
-  static func interpret(_ labels: [AgeLabel]) -> [String: AgeBand] {
+  public static func interpret(_ labels: [AgeLabel]) -> [String: AgeBand] {
     var bands: [String: AgeBand] = [:]
     for label in labels { bands[label.text] = label.band }
     let compactRangeUppers = labels.lazy.filter { $0.form == .band && $0.isCompactRange }

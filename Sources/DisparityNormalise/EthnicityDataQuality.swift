@@ -42,12 +42,13 @@ public struct EthnicityDataQuality: Sendable {
     self.scheme = scheme
   }
 
-  /// Counts one row (or `weight` people) with its classification.
-  public mutating func add(raw: String, classification: EthnicityClassification, weight: Double = 1)
-  {
-    rowsRead += 1
+  /// Counts `rows` rows (`weight` people or events) of one raw value with its classification.
+  public mutating func add(
+    raw: String, classification: EthnicityClassification, rows: Int = 1, weight: Double = 1
+  ) {
+    rowsRead += rows
     totalWeight += weight
-    statusTallies[classification.status, default: Tally()].add(rows: 1, weight: weight)
+    statusTallies[classification.status, default: Tally()].add(rows: rows, weight: weight)
     switch classification.status {
     case .group, .notStated, .notKnown:
       let key = classification.code
@@ -55,15 +56,15 @@ public struct EthnicityDataQuality: Sendable {
         firstSeen.append(key)
         groupLabels[key] = classification.label
       }
-      groups[key, default: Tally()].add(rows: 1, weight: weight)
+      groups[key, default: Tally()].add(rows: rows, weight: weight)
     case .collective, .unmapped, .total:
       let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
       flagged[classification.status, default: [:]][
         value, default: FlaggedValue(value: value, tally: Tally(), rule: classification.rule)
-      ].tally.add(rows: 1, weight: weight)
+      ].tally.add(rows: rows, weight: weight)
     }
     if let note = classification.lossNote {
-      losses[note, default: Tally()].add(rows: 1, weight: weight)
+      losses[note, default: Tally()].add(rows: rows, weight: weight)
     }
   }
 

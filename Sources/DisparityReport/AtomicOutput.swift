@@ -97,3 +97,58 @@ public enum OutputError: DisparityError, Equatable {
     }
   }
 }
+
+/// A single output file written in pieces: to a temporary file beside the destination, renamed
+/// into place by ``commit()``, removed by ``discard()`` (or when a failure leaves it uncommitted).
+public final class StreamingAtomicFile {
+  private let destination: String
+  private let temporary: String
+  private let handle: FileHandle
+  private var finished = false
+
+  /// Opens a temporary file in the destination's folder.
+  public init(path: String) throws(OutputError) {
+    destination = path
+    let url = URL(fileURLWithPath: path)
+    let folder = url.deletingLastPathComponent().path
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    else { throw .cannotCreateFolder(folder) }
+    temporary = folder + "/." + url.lastPathComponent + ".tmp-\(getpid())"
+    guard FileManager.default.createFile(atPath: temporary, contents: nil),
+      let handle = FileHandle(forWritingAtPath: temporary)
+    else { throw .cannotWrite(path) }
+    self.handle = handle
+  }
+
+  /// Appends text.
+  public func write(_ text: String) throws(OutputError) {
+    do {
+      try handle.write(contentsOf: Data(text.utf8))
+    } catch {
+      throw .cannotWrite(destination)
+    }
+  }
+
+  /// Closes the file and renames it into place.
+  public func commit() throws(OutputError) {
+    finished = true
+    try? handle.close()
+    if rename(temporary, destination) != 0 {
+      unlink(temporary)
+      throw .cannotWrite(destination)
+    }
+  }
+
+  /// Closes and removes the temporary file.
+  public func discard() {
+    finished = true
+    try? handle.close()
+    unlink(temporary)
+  }
+
+  deinit {
+    if !finished { discard() }
+  }
+}

@@ -2,10 +2,14 @@ import DisparityIngest
 
 /// The columns to tabulate, by name, as the user gave them.
 public struct TabulationRequest: Sendable, Equatable {
-  /// The grouping column (ethnicity).
-  public var group: String
+  /// The grouping column (ethnicity); `nil` means the first column whose name mentions
+  /// ethnicity ("ethnicity", "Ethnic group", "ethnic_category", ...).
+  public var group: String?
   /// The age column, if standardising.
   public var age: String?
+  /// Whether a file without the age column is read without ages (observed totals for indirect
+  /// standardisation) rather than refused.
+  public var ageOptional: Bool = false
   /// Further strata, plus any extra key columns a join needs.
   public var by: [String]
   /// The column of event counts; `nil` counts each row as one event.
@@ -15,7 +19,7 @@ public struct TabulationRequest: Sendable, Equatable {
 
   /// Creates a request.
   public init(
-    group: String, age: String? = nil, by: [String] = [], events: String? = nil,
+    group: String?, age: String? = nil, by: [String] = [], events: String? = nil,
     population: String? = nil
   ) {
     self.group = group
@@ -31,6 +35,7 @@ public enum Tabulator {
   /// The resolved column positions of a request in one file's header.
   struct Columns: Sendable {
     var group: Int
+    var groupName: String
     var age: Int
     var by: [Int]
     var events: Int
@@ -41,14 +46,24 @@ public enum Tabulator {
   ///
   /// - Throws: ``IngestError/missingColumn(_:file:available:suggestion:)`` for a name the file
   ///   lacks, listing the columns there are and the nearest name.
-  static func resolve(_ request: TabulationRequest, in header: CSVHeader) throws(IngestError)
-    -> Columns
-  {
+  static func resolve(_ request: TabulationRequest, in header: CSVHeader) throws -> Columns {
     var by: [Int] = []
     for name in request.by { by.append(try header.index(of: name)) }
+    let group: Int
+    if let name = request.group {
+      group = try header.index(of: name)
+    } else if let detected = header.names.firstIndex(where: { $0.lowercased().contains("ethnic") }) {
+      group = detected
+    } else {
+      throw TabulationError.noGroupColumn(file: header.file, available: header.names)
+    }
     return Columns(
-      group: try header.index(of: request.group),
-      age: try request.age.map { name throws(IngestError) in try header.index(of: name) } ?? -1,
+      group: group,
+      groupName: header.names[group],
+      age: try request.age.map { name throws(IngestError) in
+        if request.ageOptional && header.firstIndex(of: name) == nil { return -1 }
+        return try header.index(of: name)
+      } ?? -1,
       by: by,
       events: try request.events.map { name throws(IngestError) in try header.index(of: name) }
         ?? -1,
@@ -57,25 +72,33 @@ public enum Tabulator {
       } ?? -1)
   }
 
+  /// The counts of one input, and the grouping column they were tabulated by.
+  public struct Result: Sendable {
+    /// The counts by raw stratum.
+    public var counts: StrataCounts
+    /// The name of the grouping column (as given, or as detected).
+    public var groupColumn: String
+  }
+
   /// Tabulates one input (a path, or `-` for standard input).
   ///
   /// Files are read by `workers` threads in parallel, split at record boundaries; standard input
   /// is read sequentially. Every count is checked: negative or non-numeric values are errors with
   /// their file, line and column; missing and suppressed values are counted, not read as zero.
   public static func tabulate(
-    _ path: String, request: TabulationRequest, delimiter: UInt8? = nil, workers: Int = 2
-  ) throws -> StrataCounts {
-    let reader = try CSVReader.open(path, delimiter: delimiter.map(CSVDelimiter.init(byte:)))
+    _ path: String, request: TabulationRequest, delimiter: CSVDelimiter? = nil, workers: Int = 2
+  ) throws -> Result {
+    let reader = try CSVReader(path: path, options: CSVReadOptions(delimiter: delimiter))
     let columns = try resolve(request, in: reader.header)
-    if path == "-" || workers <= 1 {
+    if reader.isStream || workers <= 1 {
       var counts = StrataCounts()
       var scratch: [UInt8] = []
       try reader.forEachRecord { record in
         try add(record, columns: columns, to: &counts, scratch: &scratch)
       }
-      return counts
+      return Result(counts: counts, groupColumn: columns.groupName)
     }
-    return try reader.parallelReduce(
+    let counts = try reader.parallelReduce(
       workers: workers,
       initial: { (StrataCounts(), [UInt8]()) },
       body: { state, record in
@@ -83,12 +106,13 @@ public enum Tabulator {
       },
       merge: { into, part in into.0.merge(part.0) }
     ).0
+    return Result(counts: counts, groupColumn: columns.groupName)
   }
 
   /// Adds one record to the counts.
   @inline(__always)
   static func add(
-    _ record: borrowing CSVRecord, columns: Columns, to counts: inout StrataCounts,
+    _ record: CSVRecord, columns: Columns, to counts: inout StrataCounts,
     scratch: inout [UInt8]
   ) throws(IngestError) {
     let g = record[columns.group].trimmed.withBytes { counts.groups.id(for: $0) }
@@ -127,5 +151,27 @@ public enum Tabulator {
       }
     }
     counts.add(RawStratumKey(group: g, age: a, by: b), t)
+  }
+}
+
+/// A problem choosing what to tabulate.
+public enum TabulationError: DisparityError, Equatable {
+  /// No `--group` was given and no column name mentions ethnicity.
+  case noGroupColumn(file: String, available: [String])
+
+  public var kind: ErrorKind { .usage }
+
+  public var location: SourceLocation? {
+    switch self {
+    case .noGroupColumn(let file, _): return SourceLocation(file: file, line: 1)
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .noGroupColumn(let file, let available):
+      return
+        "\(file):1: no column name mentions ethnicity, so the grouping column is not known. Name it with --group COL; the columns are: \(available.joined(separator: ", "))."
+    }
   }
 }

@@ -1,0 +1,261 @@
+import DisparityIngest
+import DisparityNormalise
+import DisparityReport
+import DisparityStatistics
+import DisparityTabulate
+import Foundation
+
+/// The whole flow of `disparity analyse`: ingest, normalise, tabulate, compute, report.
+///
+/// ```swift
+/// var spec = AnalysisSpecification(inputs: ["admissions.csv"])
+/// spec.age = "age"
+/// spec.populationFile = "population.csv"
+/// let result = try Analysis(specification: spec).run()
+/// for group in result.groups { print(group.label, group.standardised?.value ?? .nan) }
+/// ```
+public struct Analysis: Sendable {
+  /// What to analyse and how.
+  public var specification: AnalysisSpecification
+
+  /// Creates an analysis.
+  public init(specification: AnalysisSpecification) {
+    self.specification = specification
+  }
+
+  /// Runs the analysis.
+  ///
+  /// - Throws: an error conforming to `DisparityError` (bad data: exit status 1; bad usage: 2)
+  ///   that names the file, line and column where it can.
+  public func run() throws -> AnalysisResult {
+    let spec = specification
+    guard !spec.inputs.isEmpty else { throw AnalysisError.noInput }
+    if spec.inputs.filter({ $0 == "-" }).count > 1 { throw AnalysisError.standardInputTwice }
+    let levels = try spec.confidence.map { value throws(StatisticsError) in
+      try ConfidenceLevel(value)
+    }
+    let methods = try IntervalChoice(spec.ciMethod, measure: spec.measure)
+    if spec.indirect && spec.age == nil { throw AnalysisError.indirectNeedsAge }
+    if spec.indirect && spec.measure == .proportion { throw AnalysisError.indirectNeedsRates }
+
+    // 1. Reference rates from a file, whose extra key columns (e.g. region) the population
+    //    needs as well.
+    let referenceFile = try spec.referenceRates.map { path in
+      try ReferenceRateFile(path: path, ageColumn: spec.age!, multiplier: spec.effectiveMultiplier)
+    }
+    let extraKeys = referenceFile?.extraKeys ?? []
+
+    // 2. Tabulate the inputs (and the population file) by raw stratum.
+    let populationInSameFile = spec.populationFile == nil && spec.denominator != nil
+    var eventsRequest = TabulationRequest(
+      group: spec.group, age: spec.age, by: spec.by, events: spec.numerator,
+      population: populationInSameFile ? spec.denominator : nil)
+    if populationInSameFile { eventsRequest.by += extraKeys }
+    // Observed totals without an age breakdown are enough for indirect standardisation.
+    eventsRequest.ageOptional = spec.indirect && spec.populationFile != nil
+    var events = StrataCounts()
+    var groupColumn = spec.group
+    for input in spec.inputs {
+      let part = try Tabulator.tabulate(input, request: eventsRequest, delimiter: spec.delimiter)
+      if groupColumn == nil { groupColumn = part.groupColumn }
+      eventsRequest.group = groupColumn
+      events.merge(part.counts)
+    }
+    var population: StrataCounts? = populationInSameFile ? events : nil
+    if let file = spec.populationFile {
+      let request = TabulationRequest(
+        group: groupColumn, age: spec.age, by: spec.by + extraKeys, events: nil,
+        population: spec.denominator ?? "population")
+      population = try Tabulator.tabulate(file, request: request, delimiter: spec.delimiter)
+        .counts
+    }
+    let eventsHaveExtraKeys = populationInSameFile && !extraKeys.isEmpty
+
+    // 3. Classify each distinct group label once.
+    let catalogue = try EthnicityCatalogue.builtIn()
+    let mapping = try spec.mappingFile.map { path in
+      try EthnicityUserMapping(contentsOf: path, scheme: try catalogue.scheme(named: spec.scheme))
+    }
+    let normaliser = try EthnicityNormaliser(
+      catalogue: catalogue, target: spec.scheme, userMapping: mapping, strict: spec.strict)
+    var classifier = GroupClassifier(normaliser: normaliser)
+    var quality = EthnicityDataQuality(scheme: normaliser.target)
+    let eventGroups = try classifier.classify(events, quality: &quality, file: "input")
+    if spec.strict { try quality.checkStrict() }
+    let populationGroups = try population.map { counts in
+      var ignored = EthnicityDataQuality(scheme: normaliser.target)
+      return try classifier.classify(counts, quality: &ignored, file: "population")
+    }
+
+    // 4. Age bands: the standard's bands (merged where the data's bands span several), and the
+    //    reference rates' bands for indirect standardisation.
+    let eventsHaveAge = spec.age != nil && events.ages.count > 0
+    var standardBands: AgeAlignment? = nil
+    if let ageColumn = spec.age {
+      var labels: [(String, SourceLocation)] = []
+      if eventsHaveAge {
+        labels += events.ages.strings.map { ($0, SourceLocation(file: spec.inputs[0], columnName: ageColumn)) }
+      }
+      if let population {
+        labels += population.ages.strings.map {
+          ($0, SourceLocation(file: spec.populationFile ?? spec.inputs[0], columnName: ageColumn))
+        }
+      }
+      if eventsHaveAge {
+        let standard = try StandardPopulation.named(orPath: spec.standard)
+        standardBands = try AgeAlignment(
+          standard: standard, labels: labels, recordLevel: spec.numerator == nil)
+      }
+    }
+    var referenceBands: AgeAlignment? = nil
+    if let referenceFile, let population {
+      referenceBands = try referenceFile.alignment(
+        populationLabels: population.ages.strings,
+        file: spec.populationFile ?? spec.inputs[0], ageColumn: spec.age!)
+    }
+
+    // 5. Cubes: stratum × group × band.
+    var cube = Cube(byColumns: spec.by.count, extraKeys: extraKeys.count)
+    cube.addEvents(
+      events, groups: eventGroups, bands: standardBands, hasAge: eventsHaveAge,
+      extraKeysInBy: eventsHaveExtraKeys)
+    if let population, let populationGroups {
+      cube.addPopulation(
+        population, groups: populationGroups, bands: standardBands,
+        referenceBands: referenceBands, extraKeysInBy: !extraKeys.isEmpty)
+    }
+    var redistributionNotes: [String] = []
+    if spec.unknown == .redistribute {
+      redistributionNotes = cube.redistributeUnknown()
+    }
+
+    // 6. Statistics per stratum and group, and comparisons with the reference group.
+    let calculator = GroupCalculator(
+      specification: spec, levels: levels, methods: methods,
+      weights: standardBands?.aligned.weights, referenceFile: referenceFile,
+      referenceBandCount: referenceBands?.aligned.bands.count ?? 0,
+      groupOrder: classifier.order(for: normaliser.target), labels: classifier.labels,
+      normaliser: normaliser)
+    var results: [GroupResult] = []
+    var referenceNames: [String] = []
+    for stratum in cube.strata {
+      let computed = try calculator.compute(stratum: stratum, cube: cube)
+      results += computed.results
+      if let name = computed.referenceName, !referenceNames.contains(name) {
+        referenceNames.append(name)
+      }
+    }
+    if !spec.noSuppress {
+      results = DisclosureControl(
+        threshold: spec.suppressThreshold, comparisonsEmbedTotals: spec.reference == .overall
+      ).apply(to: results)
+    }
+
+    // 7. The report.
+    let table = TidyTableBuilder(
+      byColumns: spec.by, levels: levels, proportions: spec.measure == .proportion,
+      indirect: spec.indirect
+    ).build(results)
+    let methodsNotes = calculator.methodsNotes(
+      standard: standardBands, referenceBands: referenceBands, referenceNames: referenceNames,
+      redistribution: redistributionNotes)
+    var qualityLines = quality.text.split(separator: "\n").map(String.init)
+    qualityLines += events.inputNotes(file: spec.inputs.joined(separator: ", "), kind: "events")
+    if let population {
+      qualityLines += population.inputNotes(
+        file: spec.populationFile ?? spec.inputs.joined(separator: ", "), kind: "population")
+    }
+    qualityLines += cube.joinNotes()
+    let report = Report(
+      title: spec.title, tables: [table], methods: methodsNotes, dataQuality: qualityLines,
+      metadata: [
+        ("Inputs", spec.inputs.joined(separator: ", ")),
+        ("Ethnicity classification", normaliser.target.name),
+        ("Toolkit", "disparity \(DisparityVersion.current)"),
+      ])
+    return AnalysisResult(
+      report: report, groups: results, dataQuality: quality,
+      dataQualityText: qualityLines.joined(separator: "\n"))
+  }
+}
+
+/// The results of one analysis: the report, and the same numbers as typed values.
+public struct AnalysisResult: Sendable {
+  /// The report, ready for any renderer.
+  public var report: Report
+  /// One result per group (per stratum of `--by`), in the table's order.
+  public var groups: [GroupResult]
+  /// The ethnicity data-quality summary of the input.
+  public var dataQuality: EthnicityDataQuality
+  /// The data-quality summary as plain English lines, for standard error.
+  public var dataQualityText: String
+}
+
+/// The version of the toolkit, stated in reports.
+public enum DisparityVersion {
+  /// The version string.
+  public static let current = "0.1.0"
+}
+
+/// A problem with how an analysis was asked for.
+public enum AnalysisError: DisparityError, Equatable {
+  /// No input file was given.
+  case noInput
+  /// Standard input was named more than once.
+  case standardInputTwice
+  /// `--indirect` without `--age`.
+  case indirectNeedsAge
+  /// `--indirect` with `--measure proportion`.
+  case indirectNeedsRates
+  /// An unknown `--ci-method` for the measure.
+  case unknownIntervalMethod(String, available: [String])
+  /// `--reference GROUP` names no group in the data.
+  case unknownReferenceGroup(String, available: [String])
+  /// Indirect standardisation from the data needs events by age.
+  case indirectNeedsAgeSpecificEvents
+  /// A total row (e.g. "All" or "White: Total") among the groups.
+  case totalRow(String, SourceLocation)
+  /// A reference-rates file problem.
+  case referenceRates(String, SourceLocation)
+
+  public var kind: ErrorKind {
+    switch self {
+    case .totalRow, .referenceRates: return .data
+    default: return .usage
+    }
+  }
+
+  public var location: SourceLocation? {
+    switch self {
+    case .totalRow(_, let l), .referenceRates(_, let l): return l
+    default: return nil
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .noInput:
+      return "no input file: name one or more CSV files, or - for standard input."
+    case .standardInputTwice:
+      return "standard input (-) can be read only once; name it once."
+    case .indirectNeedsAge:
+      return "--indirect standardises by age: name the age column with --age."
+    case .indirectNeedsRates:
+      return "--indirect gives standardised ratios of rates; use it with --measure rate."
+    case .unknownIntervalMethod(let name, let available):
+      return
+        "--ci-method: \"\(name)\" is not a method for this measure. Choose from: \(available.joined(separator: ", "))."
+    case .unknownReferenceGroup(let name, let available):
+      return
+        "--reference: no group \"\(name)\" in the data. The groups are: \(available.joined(separator: "; ")); or use largest, overall or none."
+    case .indirectNeedsAgeSpecificEvents:
+      return
+        "--indirect without --reference-rates takes reference rates from the data, which needs events by age: add --age to events, or give --reference-rates FILE."
+    case .totalRow(let value, let l):
+      return
+        "\(l): \"\(value)\" is a total, not an ethnic group; adding it to the groups would count people twice. Remove total rows from the file."
+    case .referenceRates(let problem, let l):
+      return "\(l): \(problem)"
+    }
+  }
+}

@@ -1,0 +1,423 @@
+import DisparityIngest
+import DisparityNormalise
+import DisparityStatistics
+import DisparityTabulate
+import Foundation
+
+/// The interval methods in force, from `--ci-method` and the measure.
+struct IntervalChoice: Sendable {
+  var counts: PoissonCountMethod = .pheRule
+  var standardised: DirectStandardisationMethod = .dobson()
+  var proportions: ProportionMethod = .wilson
+  var name: String?
+
+  init(_ name: String?, measure: AnalysisSpecification.Measure) throws(AnalysisError) {
+    self.name = name
+    guard let name else { return }
+    switch (name, measure) {
+    case ("dobson", .rate): standardised = .dobson()
+    case ("fay-feuer", .rate), ("fayfeuer", .rate), ("gamma", .rate): standardised = .fayFeuer
+    case ("tiwari", .rate): standardised = .tiwari
+    case ("exact", .rate):
+      counts = .exact
+      standardised = .dobson(counts: .exact)
+    case ("byar", .rate):
+      counts = .byar
+    case ("wilson", .proportion): proportions = .wilson
+    case ("clopper-pearson", .proportion), ("exact", .proportion): proportions = .clopperPearson
+    default:
+      let available =
+        measure == .rate
+        ? ["dobson", "fay-feuer", "tiwari", "exact", "byar"] : ["wilson", "clopper-pearson"]
+      throw .unknownIntervalMethod(name, available: available)
+    }
+  }
+}
+
+/// Reference rates read from `--reference-rates`: the age column, any extra key columns (such as
+/// region), and `events,population` or `rate` (per the multiplier).
+struct ReferenceRateFile: Sendable {
+  struct Row: Sendable {
+    var age: String
+    var keys: [String]
+    var rate: Double
+    var line: Int
+  }
+
+  var file: String
+  var ageColumn: String
+  var extraKeys: [String]
+  var rows: [Row]
+  /// The crude rate of the reference population (per person), when events and population are given.
+  var crudeRate: Double?
+  /// The distinct age bands of the file, in order.
+  var bands: [AgeBand]
+  /// The rate (per person) for each age band and extra keys.
+  var rates: [Cube.ReferenceKey: Double]
+
+  init(path: String, ageColumn: String, multiplier: Double) throws {
+    let table = try CSVTable(contentsOf: path)
+    file = table.file
+    self.ageColumn = ageColumn
+    let age = try table.columnIndex(ageColumn)
+    let eventsColumn = table.header.firstIndex(of: "events")
+    let populationColumn = table.header.firstIndex(of: "population")
+    let rateColumn = table.header.firstIndex(of: "rate")
+    guard (eventsColumn != nil && populationColumn != nil) || rateColumn != nil else {
+      throw AnalysisError.referenceRates(
+        "the reference rates need columns events and population, or rate (per \(CSVRendererFormat.number(multiplier))); the columns are: \(table.header.joined(separator: ", ")).",
+        SourceLocation(file: table.file, line: 1))
+    }
+    let used = Set([age, eventsColumn, populationColumn, rateColumn].compactMap { $0 })
+    let keyColumns = table.header.indices.filter { !used.contains($0) }
+    extraKeys = keyColumns.map { table.header[$0] }
+    var rows: [Row] = []
+    var totalEvents = 0.0
+    var totalPopulation = 0.0
+    for row in table.rows {
+      func number(_ column: Int) throws -> Double {
+        let location = table.location(row: row, column: column)
+        guard case .number(let x) = try CountValue.parse(row.fields[column], at: location) else {
+          throw AnalysisError.referenceRates(
+            "a reference rate needs a number here, not \"\(row.fields[column])\".", location)
+        }
+        return x
+      }
+      let rate: Double
+      if let e = eventsColumn, let p = populationColumn {
+        let events = try number(e)
+        let population = try number(p)
+        guard population > 0 else {
+          throw AnalysisError.referenceRates(
+            "the reference population must be positive.", table.location(row: row, column: p))
+        }
+        rate = events / population
+        totalEvents += events
+        totalPopulation += population
+      } else {
+        rate = try number(rateColumn!) / multiplier
+      }
+      rows.append(
+        Row(
+          age: row.fields[age].trimmingCharacters(in: .whitespaces),
+          keys: keyColumns.map { row.fields[$0].trimmingCharacters(in: .whitespaces) },
+          rate: rate, line: row.line))
+    }
+    self.rows = rows
+    crudeRate =
+      eventsColumn != nil && totalPopulation > 0 ? totalEvents / totalPopulation : nil
+    // Each row's age band, read with all the file's labels in view (so that "age80" after
+    // "age60_79" is read as 80 and over).
+    let labels = try rows.map { row in
+      try AgeLabel(
+        row.age, location: SourceLocation(file: table.file, line: row.line, columnName: ageColumn))
+    }
+    let interpreted = AgeLabel.interpret(labels)
+    var bands: [AgeBand] = []
+    var rates: [Cube.ReferenceKey: Double] = [:]
+    for (row, label) in zip(rows, labels) {
+      let band = interpreted[row.age] ?? label.band
+      if !bands.contains(band) { bands.append(band) }
+      let key = Cube.ReferenceKey(band: band, keys: row.keys)
+      guard rates[key] == nil else {
+        throw AnalysisError.referenceRates(
+          "a second reference rate for age \(row.age)\(row.keys.isEmpty ? "" : " and " + row.keys.joined(separator: ", ")); give one rate per age band\(row.keys.isEmpty ? "" : " and " + extraKeys.joined(separator: ", ")).",
+          SourceLocation(file: table.file, line: row.line))
+      }
+      rates[key] = row.rate
+    }
+    self.bands = bands.sorted()
+    self.rates = rates
+  }
+
+  /// Places the population's age labels in the reference rates' bands; a population band that
+  /// spans several reference bands cannot be given one rate, so it is an error.
+  func alignment(populationLabels: [String], file: String, ageColumn: String) throws
+    -> AgeAlignment
+  {
+    let standard = try StandardPopulation(
+      id: "reference-rates", name: "the reference rates' age bands",
+      abbreviation: "reference rates", source: self.file, bands: bands,
+      weights: bands.map { _ in 1 })
+    let labels = populationLabels.map { ($0, SourceLocation(file: file, columnName: ageColumn)) }
+    let alignment = try AgeAlignment(
+      standard: standard, labels: labels, recordLevel: true, unobserved: .exclude)
+    if let merge = alignment.aligned.merges.first {
+      throw AnalysisError.referenceRates(
+        "\(merge.description) The population's age bands must each lie within one band of the reference rates, so that each can be given one rate.",
+        SourceLocation(file: file, columnName: ageColumn))
+    }
+    return alignment
+  }
+}
+
+/// Formats numbers in messages.
+enum CSVRendererFormat {
+  static func number(_ x: Double) -> String {
+    x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)"
+  }
+}
+
+/// Age labels fitted to a standard's (or the reference rates') bands.
+struct AgeAlignment: Sendable {
+  var aligned: AlignedStandardPopulation
+
+  init(
+    standard: StandardPopulation, labels: [(String, SourceLocation)], recordLevel: Bool,
+    unobserved: AgeBanding.UnobservedBands = .error
+  ) throws {
+    var banding = AgeBanding(standard: standard)
+    for (label, location) in labels {
+      try banding.observe(label: label, location: location)
+    }
+    aligned = try banding.align(
+      unobservedBands: unobserved, overlapsWithinFile: recordLevel ? .allow : .error)
+  }
+
+  /// The band index of a raw age label.
+  func index(of label: String) throws -> Int {
+    try aligned.bandIndex(forLabel: label, location: nil)
+  }
+}
+
+/// The place of a raw group label in the analysis.
+enum GroupPlacement: Sendable, Equatable {
+  /// A group of the target scheme, by code.
+  case group(String)
+  /// Ethnicity not stated or not known.
+  case unknown
+  /// Collective terms and unmapped values: left out, and reported.
+  case excluded
+}
+
+/// Classifies each distinct raw label once, and remembers the groups' labels and order.
+struct GroupClassifier: Sendable {
+  let normaliser: EthnicityNormaliser
+  private(set) var labels: [String: String] = [:]
+  private(set) var firstSeen: [String] = []
+
+  init(normaliser: EthnicityNormaliser) {
+    self.normaliser = normaliser
+  }
+
+  /// The placement of every raw group id of `counts`; totals are refused.
+  mutating func classify(
+    _ counts: StrataCounts, quality: inout EthnicityDataQuality, file: String
+  ) throws -> [GroupPlacement] {
+    var weights = [Double](repeating: 0, count: counts.groups.count)
+    var rows = [Int](repeating: 0, count: counts.groups.count)
+    for (key, t) in counts.totals {
+      weights[Int(key.group)] += t.events
+      rows[Int(key.group)] += t.rows
+    }
+    var placements: [GroupPlacement] = []
+    for id in 0..<counts.groups.count {
+      let raw = counts.groups.string(Int32(id))
+      let c = normaliser.classify(raw)
+      quality.add(raw: raw, classification: c, rows: rows[id], weight: weights[id])
+      switch c.status {
+      case .group:
+        if labels[c.code] == nil {
+          labels[c.code] = c.label
+          firstSeen.append(c.code)
+        }
+        placements.append(.group(c.code))
+      case .notStated, .notKnown:
+        placements.append(.unknown)
+      case .collective, .unmapped:
+        placements.append(.excluded)
+      case .total:
+        let location =
+          id < counts.groupFirstSeen.count
+          ? counts.groupFirstSeen[id] : SourceLocation(file: file)
+        throw AnalysisError.totalRow(raw, location)
+      }
+    }
+    return placements
+  }
+
+  /// Group codes in the scheme's order (first appearance for `raw`).
+  func order(for scheme: EthnicityScheme) -> [String] {
+    if scheme.isRaw { return firstSeen }
+    let position = Dictionary(
+      scheme.groups.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { a, _ in a })
+    return firstSeen.sorted { (position[$0] ?? .max, $0) < (position[$1] ?? .max, $1) }
+  }
+
+  /// The official label of a group code.
+  func label(of code: String) -> String { labels[code] ?? code }
+}
+
+/// Events and population by stratum × group × age band.
+struct Cube: Sendable {
+  struct Cell: Sendable {
+    /// Events by standard band (one entry when there is no age breakdown).
+    var events: [Double] = []
+    /// Population by standard band.
+    var population: [Double] = []
+    /// Population by reference band and extra keys, for indirect standardisation.
+    var referencePopulation: [ReferenceKey: Double] = [:]
+    var hasEvents = false
+    var hasPopulation = false
+  }
+
+  /// A reference band (an age band and the values of any extra key columns).
+  struct ReferenceKey: Hashable, Sendable {
+    var band: AgeBand
+    var keys: [String]
+  }
+
+  struct Stratum: Sendable {
+    var by: [String]
+    var groups: [String: Cell] = [:]
+    var unknownEvents = 0.0
+    var excludedEvents = 0.0
+  }
+
+  let byColumns: Int
+  let extraKeys: Int
+  var strataIndex: [[String]: Int] = [:]
+  var strata: [Stratum] = []
+  var bandCount = 1
+  var eventsWithoutPopulation: [String] = []
+
+  init(byColumns: Int, extraKeys: Int) {
+    self.byColumns = byColumns
+    self.extraKeys = extraKeys
+  }
+
+  private mutating func stratumIndex(_ by: [String]) -> Int {
+    if let i = strataIndex[by] { return i }
+    strataIndex[by] = strata.count
+    strata.append(Stratum(by: by))
+    return strata.count - 1
+  }
+
+  private func split(_ counts: StrataCounts, _ id: Int32) -> [String] {
+    guard id >= 0 else { return [] }
+    let text = counts.byCombinations.string(id)
+    return text.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
+  }
+
+  mutating func addEvents(
+    _ counts: StrataCounts, groups: [GroupPlacement], bands: AgeAlignment?, hasAge: Bool,
+    extraKeysInBy: Bool
+  ) {
+    bandCount = bands?.aligned.bands.count ?? 1
+    var bandOf: [Int] = []
+    if hasAge, let bands {
+      bandOf = counts.ages.strings.map { (try? bands.index(of: $0)) ?? 0 }
+    }
+    for (key, t) in counts.totals {
+      var by = split(counts, key.by)
+      if extraKeysInBy { by = Array(by.prefix(byColumns)) }
+      let s = stratumIndex(by)
+      switch groups[Int(key.group)] {
+      case .unknown: strata[s].unknownEvents += t.events
+      case .excluded: strata[s].excludedEvents += t.events
+      case .group(let code):
+        var cell = strata[s].groups[code] ?? Cell()
+        if cell.events.isEmpty {
+          cell.events = Array(repeating: 0, count: bandCount)
+          cell.population = Array(repeating: 0, count: bandCount)
+        }
+        let b = hasAge && key.age >= 0 ? bandOf[Int(key.age)] : 0
+        cell.events[b] += t.events
+        cell.hasEvents = true
+        strata[s].groups[code] = cell
+      }
+    }
+  }
+
+  mutating func addPopulation(
+    _ counts: StrataCounts, groups: [GroupPlacement], bands: AgeAlignment?,
+    referenceBands: AgeAlignment?, extraKeysInBy: Bool
+  ) {
+    let ages = counts.ages.strings
+    let bandOf = bands.map { b in ages.map { (try? b.index(of: $0)) ?? 0 } }
+    let referenceOf = referenceBands.map { b in
+      ages.map { label in (try? b.index(of: label)).map { b.aligned.bands[$0] } }
+    }
+    for (key, t) in counts.totals {
+      guard case .group(let code) = groups[Int(key.group)] else { continue }
+      let all = split(counts, key.by)
+      let by = Array(all.prefix(byColumns))
+      let extra = Array(all.dropFirst(byColumns))
+      let s = stratumIndex(by)
+      var cell = strata[s].groups[code] ?? Cell()
+      if cell.events.isEmpty {
+        cell.events = Array(repeating: 0, count: bandCount)
+        cell.population = Array(repeating: 0, count: bandCount)
+      }
+      let b = key.age >= 0 ? (bandOf?[Int(key.age)] ?? 0) : 0
+      cell.population[b] += t.population
+      if let referenceOf, key.age >= 0, let band = referenceOf[Int(key.age)] {
+        cell.referencePopulation[ReferenceKey(band: band, keys: extra), default: 0] += t.population
+      }
+      cell.hasPopulation = true
+      strata[s].groups[code] = cell
+    }
+  }
+
+  /// Scales each stratum's known events up by (all events) ÷ (known events) and rounds them to
+  /// whole events (Poisson limits are for counts), as Aldridge et al. (2020) did; returns a note
+  /// per stratum.
+  mutating func redistributeUnknown() -> [String] {
+    var notes: [String] = []
+    for s in strata.indices {
+      let known = strata[s].groups.values.reduce(0) { $0 + $1.events.reduce(0, +) }
+      let other = strata[s].unknownEvents + strata[s].excludedEvents
+      guard known > 0, other > 0 else { continue }
+      let factor = (known + other) / known
+      for code in strata[s].groups.keys {
+        strata[s].groups[code]!.events = strata[s].groups[code]!.events.map {
+          ($0 * factor).rounded(.toNearestOrAwayFromZero)
+        }
+      }
+      let stratum = strata[s].by.isEmpty ? "" : " in \(strata[s].by.joined(separator: ", "))"
+      notes.append(
+        "Events of unknown or unmapped ethnicity\(stratum) (\(CSVRendererFormat.number(other)) of \(CSVRendererFormat.number(known + other))) were redistributed: every group's events were scaled up by \(String(format: "%.4f", factor)) (total ÷ known) and rounded to whole events, as in Aldridge et al. (2020)."
+      )
+    }
+    return notes
+  }
+
+  /// Notes on groups with events but no population.
+  func joinNotes() -> [String] {
+    var missing: [String] = []
+    for stratum in strata {
+      for (code, cell) in stratum.groups where cell.hasEvents && !cell.hasPopulation {
+        missing.append((stratum.by + [code]).joined(separator: " / "))
+      }
+    }
+    guard !missing.isEmpty else { return [] }
+    return [
+      "\(missing.count) group(s) have events but no population, so no rate: \(missing.sorted().prefix(10).joined(separator: "; "))."
+    ]
+  }
+}
+
+extension StrataCounts {
+  /// Data-quality notes on missing and suppressed values in an input.
+  func inputNotes(file: String, kind: String) -> [String] {
+    var total = StratumTotals()
+    for t in totals.values { total.add(t) }
+    var notes: [String] = []
+    if total.eventsMissing > 0 {
+      notes.append(
+        "\(file): \(total.eventsMissing) row(s) had no event count (empty or NA) and add nothing to the events.")
+    }
+    if total.eventsSuppressed > 0 {
+      notes.append(
+        "\(file): \(total.eventsSuppressed) row(s) had an event count suppressed at source (e.g. <5); they add nothing to the events, so rates are underestimates.")
+    }
+    if total.populationMissing > 0 {
+      notes.append("\(file): \(total.populationMissing) row(s) had no \(kind) value (empty or NA).")
+    }
+    if total.populationSuppressed > 0 {
+      notes.append(
+        "\(file): \(total.populationSuppressed) row(s) had a \(kind) value suppressed at source.")
+    }
+    return notes
+  }
+}

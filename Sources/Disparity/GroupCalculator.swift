@@ -1,0 +1,347 @@
+import DisparityIngest
+import DisparityNormalise
+import DisparityStatistics
+import Foundation
+
+/// Computes every statistic of one stratum's groups and compares them with the reference group.
+struct GroupCalculator: Sendable {
+  let specification: AnalysisSpecification
+  let levels: [ConfidenceLevel]
+  let methods: IntervalChoice
+  /// The standard population's weights per analysis band (nil without age standardisation).
+  let weights: [Double]?
+  let referenceFile: ReferenceRateFile?
+  let referenceBandCount: Int
+  /// Group codes in report order.
+  let groupOrder: [String]
+  /// Each code's official label.
+  let labels: [String: String]
+  /// Reads a named reference group the way the data's labels were read.
+  let normaliser: EthnicityNormaliser
+
+  init(
+    specification: AnalysisSpecification, levels: [ConfidenceLevel], methods: IntervalChoice,
+    weights: [Double]?, referenceFile: ReferenceRateFile?, referenceBandCount: Int,
+    groupOrder: [String], labels: [String: String], normaliser: EthnicityNormaliser
+  ) {
+    self.labels = labels
+    self.normaliser = normaliser
+    self.specification = specification
+    self.levels = levels
+    self.methods = methods
+    self.weights = weights
+    self.referenceFile = referenceFile
+    self.referenceBandCount = referenceBandCount
+    self.groupOrder = groupOrder
+  }
+
+  /// The statistics of one group.
+  struct Statistics {
+    var crude: CrudeRate?
+    var proportion: Proportion?
+    var standardised: DirectlyStandardisedRate?
+    var smr: IndirectlyStandardisedRatio?
+    var isr: IndirectlyStandardisedRate?
+  }
+
+  /// One stratum's results and the name of its reference group.
+  struct StratumResults {
+    var results: [GroupResult]
+    var referenceName: String?
+  }
+
+  var multiplier: Double { specification.effectiveMultiplier }
+
+  func statistics(of cell: Cube.Cell, code: String, reference: ReferenceRates?) throws
+    -> Statistics
+  {
+    var s = Statistics()
+    let events = cell.events.reduce(0, +)
+    let population = cell.population.reduce(0, +)
+    do {
+      if cell.hasPopulation && population > 0 {
+        switch specification.measure {
+        case .rate:
+          s.crude = try CrudeRate(
+            events: events, population: population, levels: levels, method: methods.counts,
+            multiplier: multiplier)
+        case .proportion:
+          s.proportion = try Proportion(
+            numerator: events, denominator: population, levels: levels,
+            method: methods.proportions, multiplier: multiplier)
+        }
+      }
+      if let weights, specification.measure == .rate, cell.hasPopulation, population > 0,
+        cell.events.count == weights.count
+      {
+        s.standardised = try DirectlyStandardisedRate(
+          events: cell.events, populations: cell.population, standard: weights, levels: levels,
+          method: methods.standardised, multiplier: multiplier)
+      }
+      if specification.indirect, cell.hasPopulation {
+        if let referenceFile {
+          var populations: [Double] = []
+          var rates: [Double] = []
+          for (key, n) in cell.referencePopulation.sorted(by: { $0.key.band < $1.key.band })
+          where n > 0 {
+            guard let r = referenceFile.rates[key] else {
+              throw AnalysisError.referenceRates(
+                "no reference rate for age \(key.band.label)\(key.keys.isEmpty ? "" : " and " + key.keys.joined(separator: ", ")), where group \(code) has population \(CSVRendererFormat.number(n)). Add that row to the reference rates.",
+                SourceLocation(file: referenceFile.file))
+            }
+            populations.append(n)
+            rates.append(r)
+          }
+          if !populations.isEmpty {
+            let ref = try ReferenceRates(rates: rates, crudeRate: referenceFile.crudeRate)
+            s.smr = try IndirectlyStandardisedRatio(
+              observed: events, populations: populations, reference: ref, levels: levels,
+              method: .poisson(methods.counts))
+            if ref.crudeRate != nil {
+              s.isr = try IndirectlyStandardisedRate(
+                ratio: s.smr!, reference: ref, multiplier: multiplier)
+            }
+          }
+        } else if let reference, cell.events.count == reference.rates.count {
+          s.smr = try IndirectlyStandardisedRatio(
+            events: cell.events, populations: cell.population, reference: reference,
+            levels: levels, method: .poisson(methods.counts))
+          s.isr = try IndirectlyStandardisedRate(
+            ratio: s.smr!, reference: reference, multiplier: multiplier)
+        }
+      }
+    } catch let error as StatisticsError {
+      throw error.located(at: nil, group: labels[code] ?? code)
+    }
+    return s
+  }
+
+  /// Computes a stratum.
+  func compute(stratum: Cube.Stratum, cube: Cube) throws -> StratumResults {
+    let codes = groupOrder.filter { stratum.groups[$0] != nil }
+
+    // Reference rates from all groups together, when standardising indirectly without a file.
+    var internalReference: ReferenceRates? = nil
+    if specification.indirect && referenceFile == nil {
+      guard weights != nil else { throw AnalysisError.indirectNeedsAgeSpecificEvents }
+      let bands = codes.map { stratum.groups[$0]! }
+      internalReference = try ReferenceRates.combining(
+        bands.map { AgeSpecificCounts(events: $0.events, populations: $0.population) })
+    }
+
+    var stats: [String: Statistics] = [:]
+    for code in codes {
+      stats[code] = try statistics(
+        of: stratum.groups[code]!, code: code, reference: internalReference)
+    }
+
+    // The reference group.
+    var referenceStats: Statistics? = nil
+    var referenceName: String? = nil
+    var referenceCode: String? = nil
+    switch specification.reference {
+    case .none: break
+    case .overall:
+      var all = Cube.Cell()
+      for code in codes {
+        let c = stratum.groups[code]!
+        if all.events.isEmpty {
+          all.events = c.events.map { _ in 0 }
+          all.population = c.population.map { _ in 0 }
+        }
+        for i in c.events.indices {
+          all.events[i] += c.events[i]
+          all.population[i] += c.population[i]
+        }
+        all.hasEvents = all.hasEvents || c.hasEvents
+        all.hasPopulation = all.hasPopulation || c.hasPopulation
+      }
+      referenceStats = try statistics(of: all, code: "overall", reference: internalReference)
+      referenceName = "all groups together"
+    case .largest:
+      referenceCode = codes.max { a, b in
+        let ca = stratum.groups[a]!
+        let cb = stratum.groups[b]!
+        let pa = ca.population.reduce(0, +)
+        let pb = cb.population.reduce(0, +)
+        if pa != pb { return pa < pb }
+        return ca.events.reduce(0, +) < cb.events.reduce(0, +)
+      }
+    case .group(let name):
+      referenceCode = try resolveReference(name, among: codes)
+    }
+    if let referenceCode {
+      referenceStats = stats[referenceCode]
+      referenceName = labels[referenceCode] ?? referenceCode
+    }
+
+    var results: [GroupResult] = []
+    for code in codes {
+      let cell = stratum.groups[code]!
+      let s = stats[code]!
+      var r = GroupResult(
+        by: stratum.by, code: code, label: labels[code] ?? code,
+        events: cell.events.reduce(0, +),
+        population: cell.hasPopulation ? cell.population.reduce(0, +) : nil)
+      var flags: [String] = []
+      if let crude = s.crude {
+        r.crude = estimate(crude.value, crude.intervals)
+        flags += crude.flags.map(\.rawValue)
+      }
+      if let p = s.proportion {
+        r.crude = estimate(p.value, p.intervals)
+        flags += p.flags.map(\.rawValue)
+      }
+      if let dsr = s.standardised {
+        r.standardised = estimate(dsr.value, dsr.intervals)
+        flags += dsr.flags.map(\.rawValue)
+      }
+      if let smr = s.smr {
+        r.observed = smr.observed
+        r.expected = smr.expected
+        r.smr = estimate(smr.value, smr.intervals)
+        flags += smr.flags.map(\.rawValue)
+      }
+      if let isr = s.isr { r.isr = estimate(isr.value, isr.intervals) }
+      if !cell.hasPopulation && specification.denominatorExpected {
+        flags.append("no population")
+      }
+      if code == referenceCode {
+        flags.append("reference group")
+      } else if let ref = referenceStats {
+        let comparison = try compare(s, with: ref)
+        if let (ratio, difference) = comparison {
+          if let value = ratio.estimate { r.ratio = estimate(value, ratio.intervals) }
+          if let value = difference.estimate {
+            r.difference = estimate(value, difference.intervals)
+          }
+          r.significance = levels.compactMap { ratio.significance(at: $0) }
+          if r.significance.count != levels.count { r.significance = [] }
+          for f in ratio.flags.map(\.rawValue) where !flags.contains(f) { flags.append(f) }
+        }
+      }
+      var seen = Set<String>()
+      r.flags = flags.filter { seen.insert($0).inserted }
+      results.append(r)
+    }
+    return StratumResults(results: results, referenceName: referenceName)
+  }
+
+  /// The ratio and difference of a group against the reference: of standardised rates with
+  /// age, of crude rates (or proportions) without.
+  func compare(_ s: Statistics, with ref: Statistics) throws -> (Comparison, Comparison)? {
+    if let a = s.standardised, let b = ref.standardised {
+      return (Comparison.rateRatio(a, versus: b), try Comparison.rateDifference(a, versus: b))
+    }
+    if weights == nil, let a = s.crude, let b = ref.crude {
+      return (Comparison.rateRatio(a, versus: b), try Comparison.rateDifference(a, versus: b))
+    }
+    if let a = s.proportion, let b = ref.proportion {
+      return (
+        Comparison.riskRatio(a, versus: b), try Comparison.proportionDifference(a, versus: b)
+      )
+    }
+    return nil
+  }
+
+  /// A named reference group: a code or label of the target scheme, as the user wrote it.
+  func resolveReference(_ name: String, among codes: [String]) throws -> String {
+    let wanted = name.trimmingCharacters(in: .whitespaces).lowercased()
+    if let code = codes.first(where: {
+      $0.lowercased() == wanted || (labels[$0] ?? "").lowercased() == wanted
+    }) {
+      return code
+    }
+    let classified = normaliser.classify(name)
+    if classified.status == .group, codes.contains(classified.code) {
+      return classified.code
+    }
+    throw AnalysisError.unknownReferenceGroup(
+      name, available: codes.map { "\($0) (\(labels[$0] ?? $0))" })
+  }
+
+  func estimate(_ value: Double, _ intervals: [ConfidenceInterval]) -> EstimateWithLimits {
+    EstimateWithLimits(
+      value: value,
+      limits: levels.compactMap { level in
+        intervals.first { $0.level == level }.map {
+          ClosedLimits(lower: $0.lower, upper: $0.upper)
+        }
+      })
+  }
+
+  /// The methods footnotes of the report.
+  func methodsNotes(
+    standard: AgeAlignment?, referenceBands: AgeAlignment?, referenceNames: [String],
+    redistribution: [String]
+  ) -> [String] {
+    var notes: [String] = []
+    let scale = CSVRendererFormat.number(multiplier)
+    let levelsText = levels.map(\.description).joined(separator: " and ")
+    switch specification.measure {
+    case .rate:
+      notes.append(
+        "Rates are per \(scale) population, with \(levelsText) confidence intervals: \(countMethodText) for counts and crude rates.")
+    case .proportion:
+      notes.append(
+        "Proportions are per \(scale), with \(levelsText) confidence intervals by the \(methods.proportions == .wilson ? "Wilson score" : "Clopper–Pearson exact") method.")
+    }
+    if let standard {
+      notes.append(
+        "Directly standardised rates use the \(standard.aligned.standard.name) standard population, with \(standardisedMethodText) intervals.")
+      notes += standard.aligned.notes
+    }
+    if specification.indirect {
+      if let referenceFile {
+        notes.append(
+          "Indirectly standardised ratios (SMR = observed ÷ expected) use the reference rates in \(referenceFile.file), by age\(referenceFile.extraKeys.isEmpty ? "" : " and " + referenceFile.extraKeys.joined(separator: ", ")); limits by \(countMethodText).")
+      } else {
+        notes.append(
+          "Indirectly standardised ratios (SMR = observed ÷ expected) use age-specific rates of all groups together as the reference; limits by \(countMethodText).")
+      }
+    }
+    switch specification.reference {
+    case .none: notes.append("No reference group: ratios and differences are not given.")
+    default:
+      if !referenceNames.isEmpty {
+        let how = specification.reference == .largest ? " (the largest group)" : ""
+        notes.append(
+          "Ratios and differences compare each group with \(referenceNames.joined(separator: "; "))\(how): of standardised rates where ages are given, of crude rates otherwise; ratio intervals on the log scale. \"Higher\" or \"lower\" means the ratio's interval excludes 1.")
+      }
+    }
+    switch specification.unknown {
+    case .exclude:
+      notes.append(
+        "Records of unknown ethnicity (not stated or not known) are left out of every group; their number is given under data quality.")
+    case .redistribute:
+      notes += redistribution
+    }
+    if !specification.noSuppress {
+      notes.append(
+        "Disclosure control: counts from 1 to \(CSVRendererFormat.number(specification.suppressThreshold)) and every value computed from them are suppressed ([c]).")
+    }
+    return notes
+  }
+
+  var countMethodText: String {
+    switch methods.counts {
+    case .exact: return "exact Poisson limits"
+    case .byar: return "Byar's approximation"
+    case .pheRule: return "exact Poisson limits below 10 events and Byar's approximation from 10"
+    }
+  }
+
+  var standardisedMethodText: String {
+    switch methods.standardised {
+    case .dobson(let counts):
+      return counts == .exact ? "Dobson (with exact Poisson limits)" : "Dobson (with Byar's limits)"
+    case .fayFeuer: return "Fay–Feuer gamma"
+    case .tiwari: return "Tiwari modified gamma"
+    }
+  }
+}
+
+extension AnalysisSpecification {
+  /// Whether the run has denominators at all (a separate file or a column).
+  var denominatorExpected: Bool { populationFile != nil || denominator != nil }
+}
