@@ -1,4 +1,5 @@
 import DisparityLinearAlgebra
+import Foundation
 
 /// Settings for fitting a generalised linear model.
 public struct GLMOptions: Sendable {
@@ -13,9 +14,12 @@ public struct GLMOptions: Sendable {
   /// columns in the weighted metric, is at most this fraction of its squared norm
   /// (see `OrderedCholesky`).
   public var aliasingTolerance: Double = 1e-10
-  /// How many threads fill and accumulate the blocks of XᵀWX. OpenBLAS is run single-threaded
-  /// during the fit (and restored afterwards) so the two do not oversubscribe the cores.
-  public var threads: Int = 2
+  /// How many threads fill and accumulate the blocks of XᵀWX (default: the active processors,
+  /// at most 8; data under 32,768 rows use one). OpenBLAS is set to one thread during the fit
+  /// and restored afterwards, so the two do not oversubscribe the cores. The partial sums are
+  /// combined in a fixed order, so a given thread count always gives the same digits; different
+  /// counts differ only in rounding.
+  public var threads: Int = min(ProcessInfo.processInfo.activeProcessorCount, 8)
   /// Rows per block of the weighted design handed to BLAS `dsyrk`.
   public var blockRows: Int = 2048
 

@@ -157,3 +157,34 @@ struct GLMAgreementTests {
     }
   }
 }
+
+@Suite("Threaded accumulation")
+struct GLMThreadingTests {
+  /// 33,000 rows are split between threads; the partial XᵀWX are summed in a fixed order, so the
+  /// fit equals the single-threaded one up to rounding. The counts are a deterministic function
+  /// of the row (no peer needed: the check is one fit against another).
+  @Test func twoThreadsGiveTheSingleThreadedFit() throws {
+    let n = 33_000
+    let groups = ["A", "B", "C", "D"]
+    let bands = ["0-39", "40-64", "65+"]
+    var builder = DesignMatrixBuilder(rowCount: n)
+    try builder.addFactor("group", values: (0..<n).map { groups[$0 % 4] }, reference: "A")
+    try builder.addFactor("age", values: (0..<n).map { bands[($0 / 4) % 3] })
+    let design = try builder.build()
+    let population = (0..<n).map { Double(1000 + ($0 * 7919) % 5000) }
+    let events = (0..<n).map { i in Double((i * 104_729) % 13) + Double(i % 4) }
+    var one = GLMOptions()
+    one.threads = 1
+    var two = GLMOptions()
+    two.threads = 2
+    let a = try PoissonRegression.fit(
+      design: design, events: events, population: population, options: one)
+    let b = try PoissonRegression.fit(
+      design: design, events: events, population: population, options: two)
+    #expect(a.iterations == b.iterations)
+    for (x, y) in zip(a.coefficients, b.coefficients) {
+      #expect(relativeDifference(x.estimate, y.estimate) < 1e-10)
+      #expect(relativeDifference(x.standardError, y.standardError) < 1e-10)
+    }
+  }
+}
