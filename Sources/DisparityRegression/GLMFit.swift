@@ -15,10 +15,10 @@ public struct GLMOptions: Sendable {
   /// (see `OrderedCholesky`).
   public var aliasingTolerance: Double = 1e-10
   /// How many threads fill and accumulate the blocks of XᵀWX (default: the active processors,
-  /// at most 8; data under 32,768 rows use one). OpenBLAS is set to one thread during the fit
-  /// and restored afterwards, so the two do not oversubscribe the cores. The partial sums are
-  /// combined in a fixed order, so a given thread count always gives the same digits; different
-  /// counts differ only in rounding.
+  /// at most 8), sharing chunks of 32,768 rows (so smaller data use one). OpenBLAS is set to one
+  /// thread during the fit and restored afterwards, so the two do not oversubscribe the cores.
+  /// The chunks' partial sums are added in a fixed order: the result is identical, digit for
+  /// digit, whatever the thread count.
   public var threads: Int = min(ProcessInfo.processInfo.activeProcessorCount, 8)
   /// Rows per block of the weighted design handed to BLAS `dsyrk`.
   public var blockRows: Int = 2048

@@ -2,6 +2,7 @@ import DisparityIngest
 import DisparityLinearAlgebra
 import DisparityStatistics
 import Dispatch
+import Foundation
 
 #if canImport(Glibc)
   import Glibc
@@ -258,6 +259,23 @@ private struct SharedPointer<T>: @unchecked Sendable {
   let base: UnsafeMutablePointer<T>
 }
 
+/// Hands out chunk numbers 0, 1, 2, … to worker threads, each exactly once.
+private final class ChunkQueue: @unchecked Sendable {
+  private let lock = NSLock()
+  private var next = 0
+  private let count: Int
+
+  init(count: Int) { self.count = count }
+
+  func take() -> Int? {
+    lock.lock()
+    defer { lock.unlock() }
+    guard next < count else { return nil }
+    next += 1
+    return next - 1
+  }
+}
+
 /// The IRLS iteration of R's `glm.fit`, with XᵀWX built blockwise on several threads.
 private struct IRLS {
   let design: DesignMatrix
@@ -279,11 +297,27 @@ private struct IRLS {
     var halvedSteps: [Int]
   }
 
-  /// Rows split into one contiguous range per worker.
-  private var partitions: [Range<Int>] {
+  /// Rows per chunk of work. The chunks depend on the number of rows only, and their partial
+  /// sums are added in chunk order, so the fit is the same to the last digit whatever the
+  /// number of threads.
+  static let chunkRows = 32_768
+
+  /// The rows split into chunks of ``chunkRows``.
+  private var chunks: [Range<Int>] {
     let n = design.rowCount
-    let parts = max(1, min(options.threads, n / 16_384))
-    return (0..<parts).map { k in (n * k / parts)..<(n * (k + 1) / parts) }
+    return stride(from: 0, to: n, by: Self.chunkRows).map { $0..<min($0 + Self.chunkRows, n) }
+  }
+
+  /// Runs `work` on up to `options.threads` threads; each takes chunks from `queue` until none
+  /// is left, so a thread slowed by other load on the machine simply takes fewer chunks.
+  private func onWorkers(chunkCount: Int, _ work: @Sendable (ChunkQueue) -> Void) {
+    let queue = ChunkQueue(count: chunkCount)
+    let workers = max(1, min(options.threads, chunkCount))
+    if workers == 1 {
+      work(queue)
+    } else {
+      DispatchQueue.concurrentPerform(iterations: workers) { _ in work(queue) }
+    }
   }
 
   mutating func run() throws(RegressionError) -> State {
@@ -353,9 +387,9 @@ private struct IRLS {
   /// XᵀWX and XᵀWz at the current η and μ (W and z as in R's glm.fit), summed over blocks.
   private func accumulate(eta: [Double], mu: [Double]) -> (Matrix, [Double]) {
     let p = design.columnCount
-    let parts = partitions
+    let parts = chunks
     let blockRows = max(1, options.blockRows)
-    var partial = [GramAccumulator](repeating: GramAccumulator(columns: p), count: parts.count)
+    var partial = [GramAccumulator](repeating: GramAccumulator(columns: 0), count: parts.count)
     let family = self.family
     let design = self.design
     eta.withUnsafeBufferPointer { etaP in
@@ -368,8 +402,8 @@ private struct IRLS {
             let yS = SharedPointer(base: UnsafeMutablePointer(mutating: yP.baseAddress!))
             let weights = priorWeights
             let offset = self.offset
-            DispatchQueue.concurrentPerform(iterations: parts.count) { part in
-              let range = parts[part]
+            onWorkers(chunkCount: parts.count) { queue in
+              // Scratch space per worker, reused for every block it fills.
               let block = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * p)
               let sqrtW = UnsafeMutablePointer<Double>.allocate(capacity: blockRows)
               let zw = UnsafeMutablePointer<Double>.allocate(capacity: blockRows)
@@ -378,27 +412,31 @@ private struct IRLS {
                 sqrtW.deallocate()
                 zw.deallocate()
               }
-              var accumulator = GramAccumulator(columns: p)
-              var start = range.lowerBound
-              while start < range.upperBound {
-                let end = min(start + blockRows, range.upperBound)
-                for i in start..<end {
-                  let t = i - start
-                  let e = etaS.base[i]
-                  let m = muS.base[i]
-                  let d = family.muEta(e)
-                  let w = (weights?[i] ?? 1) * d * d / family.variance(m)
-                  let s = w.squareRoot()
-                  sqrtW[t] = s
-                  zw[t] = s * ((e - (offset?[i] ?? 0)) + (yS.base[i] - m) / d)
+              while let chunk = queue.take() {
+                let range = parts[chunk]
+                var accumulator = GramAccumulator(columns: p)
+                var start = range.lowerBound
+                while start < range.upperBound {
+                  let end = min(start + blockRows, range.upperBound)
+                  for i in start..<end {
+                    let t = i - start
+                    let e = etaS.base[i]
+                    let m = muS.base[i]
+                    let d = family.muEta(e)
+                    let w = (weights?[i] ?? 1) * d * d / family.variance(m)
+                    let s = w.squareRoot()
+                    sqrtW[t] = s
+                    zw[t] = s * ((e - (offset?[i] ?? 0)) + (yS.base[i] - m) / d)
+                  }
+                  design.fillWeightedBlock(rows: start..<end, sqrtWeights: sqrtW, into: block)
+                  accumulator.add(
+                    block: UnsafeBufferPointer(start: block, count: (end - start) * p),
+                    response: UnsafeBufferPointer(start: zw, count: end - start),
+                    rows: end - start)
+                  start = end
                 }
-                design.fillWeightedBlock(rows: start..<end, sqrtWeights: sqrtW, into: block)
-                accumulator.add(
-                  block: UnsafeBufferPointer(start: block, count: (end - start) * p),
-                  response: UnsafeBufferPointer(start: zw, count: end - start), rows: end - start)
-                start = end
+                shared.base[chunk] = accumulator
               }
-              shared.base[part] = accumulator
             }
           }
         }
@@ -411,7 +449,7 @@ private struct IRLS {
 
   /// Sets η = Xβ + offset and μ = g⁻¹(η), and returns the deviance.
   private func update(beta: [Double], eta: inout [Double], mu: inout [Double]) -> Double {
-    let parts = partitions
+    let parts = chunks
     var partialDeviance = [Double](repeating: 0, count: parts.count)
     let family = self.family
     let design = self.design
@@ -425,17 +463,19 @@ private struct IRLS {
             let muS = SharedPointer(base: muP.baseAddress!)
             let yS = SharedPointer(base: UnsafeMutablePointer(mutating: yP.baseAddress!))
             let devS = SharedPointer(base: devP.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: parts.count) { part in
-              let range = parts[part]
-              design.linearPredictor(
-                beta, offset: offset, rows: range, into: etaS.base + range.lowerBound)
-              var dev = 0.0
-              for i in range {
-                let m = family.linkInverse(etaS.base[i])
-                muS.base[i] = m
-                dev += family.deviance(y: yS.base[i], mu: m, weight: weights?[i] ?? 1)
+            onWorkers(chunkCount: parts.count) { queue in
+              while let chunk = queue.take() {
+                let range = parts[chunk]
+                design.linearPredictor(
+                  beta, offset: offset, rows: range, into: etaS.base + range.lowerBound)
+                var dev = 0.0
+                for i in range {
+                  let m = family.linkInverse(etaS.base[i])
+                  muS.base[i] = m
+                  dev += family.deviance(y: yS.base[i], mu: m, weight: weights?[i] ?? 1)
+                }
+                devS.base[chunk] = dev
               }
-              devS.base[part] = dev
             }
           }
         }
