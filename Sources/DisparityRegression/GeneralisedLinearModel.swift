@@ -119,10 +119,16 @@ public enum GeneralisedLinearModel {
     if !state.cholesky.dependent.isEmpty {
       warnings.append(.aliasedTerms(state.cholesky.dependent.map { names[$0] }))
     }
-    // A coefficient whose last IRLS step is still large has no finite maximum: in a separated
-    // fit the Newton step of the affected terms stays near ±1 on the log scale while every
-    // other term's step is many orders of magnitude smaller.
-    let diverging = state.cholesky.kept.filter { abs(state.lastStep[$0]) > 0.01 }
+    // A coefficient with no finite maximum keeps moving: in a separated fit the Newton step of
+    // the affected terms stays near ±1 on the log scale, iteration after iteration, while in a
+    // converged fit every other term's last step is many orders of magnitude below 0.01. A fit
+    // stopped by the iteration limit moves all its terms, so there a term must also have gone
+    // beyond ±10 (a ratio past e¹⁰ ≈ 22,000, which no health comparison reaches; the intercept,
+    // a log rate that can legitimately be below −10, is left out of that test).
+    let diverging = state.cholesky.kept.filter { j in
+      guard abs(state.lastStep[j]) > 0.01 else { return false }
+      return state.converged || (j > 0 && abs(state.beta[j]) > 10)
+    }
     if !diverging.isEmpty { warnings.append(.divergingEstimates(diverging.map { names[$0] })) }
 
     // Fit summaries.
