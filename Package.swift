@@ -63,7 +63,7 @@ let package = Package(
     ),
     .target(
       name: "DisparityRegression",
-      dependencies: ["DisparityStatistics", "DisparityLinearAlgebra"]
+      dependencies: ["DisparityIngest", "DisparityStatistics", "DisparityLinearAlgebra"]
     ),
     .target(
       name: "DisparityReport",
@@ -105,7 +105,7 @@ let package = Package(
     ),
     .testTarget(
       name: "DisparityRegressionTests",
-      dependencies: ["DisparityRegression"],
+      dependencies: ["DisparityRegression", "DisparityIngest"],
       resources: [.copy("Resources")]
     ),
     .testTarget(

@@ -40,7 +40,8 @@ public enum LinearAlgebra {
   ///
   /// - Returns: `x`, with `A.columns` entries.
   /// - Throws: ``LinearAlgebraError/rankDeficient(column:)`` when `A` lacks full column rank.
-  public static func leastSquares(_ a: Matrix, _ b: [Double]) throws(LinearAlgebraError) -> [Double] {
+  public static func leastSquares(_ a: Matrix, _ b: [Double]) throws(LinearAlgebraError) -> [Double]
+  {
     guard b.count == a.rows else {
       throw .dimensionMismatch("A has \(a.rows) rows but b has \(b.count) entries")
     }
