@@ -33,15 +33,19 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-# The bundled NHS England COVID-19 deaths (2020) analysis: age-adjusted SMRs by ethnic group
-# against the whole population of England, as in Aldridge et al. 2020.
+# The bundled NHS England COVID-19 deaths (2020) analysis: SMRs by ethnic group, standardised for
+# age and region against the whole population of England, as in Aldridge et al. (2020).
+COVID_INPUTS := notebooks-export/nhse-covid-deaths-2020/inputs
 demo: release
 	@mkdir -p $(DEMO_OUT)
 	$$($(SWIFT) build -c release --show-bin-path)/disparity analyse \
 	  datasets/nhse-covid-deaths-2020/ethnicity_26apr2020.csv \
 	  --group ethnicity --numerator d --scheme nhs-2001 \
-	  --format csv --output $(DEMO_OUT)
-	@echo "Report written to $(DEMO_OUT)/"
+	  --population $(COVID_INPUTS)/population_ethnicity_age_region.csv --age age \
+	  --indirect --reference-rates $(COVID_INPUTS)/reference_rates_age_region.csv \
+	  --unknown redistribute --ci-method exact \
+	  --format csv,md --output $(DEMO_OUT)
+	@echo "Report written to $(DEMO_OUT)/report.md and $(DEMO_OUT)/report.csv"
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

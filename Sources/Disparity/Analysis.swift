@@ -159,7 +159,7 @@ public struct Analysis: Sendable {
     let methodsNotes = calculator.methodsNotes(
       standard: standardBands, referenceBands: referenceBands, referenceNames: referenceNames,
       redistribution: redistributionNotes)
-    var qualityLines = quality.text.split(separator: "\n").map(String.init)
+    var qualityLines = quality.text(weightUnit: "events").split(separator: "\n").map(String.init)
     qualityLines += events.inputNotes(file: spec.inputs.joined(separator: ", "), kind: "events")
     if let population {
       qualityLines += population.inputNotes(

@@ -1,5 +1,6 @@
 import DisparityIngest
 import DisparityNormalise
+import DisparityReport
 import DisparityStatistics
 import Foundation
 
@@ -276,7 +277,9 @@ struct GroupCalculator: Sendable {
     redistribution: [String]
   ) -> [String] {
     var notes: [String] = []
-    let scale = CSVRendererFormat.number(multiplier)
+    let scale =
+      multiplier == multiplier.rounded() && multiplier < 1e15
+      ? ReadableNumber.thousands(Int64(multiplier)) : "\(multiplier)"
     let levelsText = levels.map(\.description).joined(separator: " and ")
     switch specification.measure {
     case .rate:

@@ -142,14 +142,17 @@ public struct EthnicityDataQuality: Sendable {
   }
 
   /// The summary in plain English, for standard error.
-  public var text: String {
+  public var text: String { text(weightUnit: "people") }
+
+  /// The summary in plain English, naming what the weights count (e.g. "events", "people").
+  public func text(weightUnit unit: String) -> String {
     let weighted = totalWeight != Double(rowsRead)
     func amount(_ tally: Tally) -> String {
-      weighted ? "\(tally.rows) rows, \(format(tally.weight)) people" : "\(tally.rows) rows"
+      weighted ? "\(tally.rows) rows, \(format(tally.weight)) \(unit)" : "\(tally.rows) rows"
     }
     var lines = [
       "Ethnicity (\(scheme.id), \(scheme.name)): \(rowsRead) rows read"
-        + (weighted ? ", \(format(totalWeight)) people" : "") + "."
+        + (weighted ? ", \(format(totalWeight)) \(unit)" : "") + "."
     ]
     for (code, label, tally) in groupCounts {
       lines.append("  \(code.isEmpty ? "-" : code) \(label): \(amount(tally))")
