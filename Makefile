@@ -47,6 +47,16 @@ demo: release
 	  --format csv,md --output $(DEMO_OUT)
 	@echo "Report written to $(DEMO_OUT)/report.md and $(DEMO_OUT)/report.csv"
 
+# Regenerate the worked analyses in notebooks-export/ (reports and Jupyter notebooks).
+notebooks: build
+	python3 notebooks-export/nhse-covid-deaths-2020/prepare_inputs.py \
+	  datasets/nhse-covid-deaths-2020 notebooks-export/nhse-covid-deaths-2020/inputs
+	python3 notebooks-export/nz-covid-vaccination/prepare_inputs.py \
+	  datasets/nz-covid-vaccination notebooks-export/nz-covid-vaccination/inputs
+	for d in notebooks-export/*/; do \
+	  $$($(SWIFT) build --show-bin-path)/disparity notebook $${d%/} || exit 1; \
+	done
+
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
 

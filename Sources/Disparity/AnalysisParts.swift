@@ -308,7 +308,7 @@ struct Cube: Sendable {
     if hasAge, let bands {
       bandOf = counts.ages.strings.map { (try? bands.index(of: $0)) ?? 0 }
     }
-    for (key, t) in counts.totals {
+    for (key, t) in counts.totalsInFirstAppearanceOrder {
       var by = split(counts, key.by)
       if extraKeysInBy { by = Array(by.prefix(byColumns)) }
       let s = stratumIndex(by)
@@ -338,7 +338,7 @@ struct Cube: Sendable {
     let referenceOf = referenceBands.map { b in
       ages.map { label in (try? b.index(of: label)).map { b.aligned.bands[$0] } }
     }
-    for (key, t) in counts.totals {
+    for (key, t) in counts.totalsInFirstAppearanceOrder {
       guard case .group(let code) = groups[Int(key.group)] else { continue }
       let all = split(counts, key.by)
       let by = Array(all.prefix(byColumns))
@@ -398,6 +398,14 @@ struct Cube: Sendable {
 }
 
 extension StrataCounts {
+  /// The totals ordered by stratum, group and age in order of first appearance in the input, so
+  /// that results come out in the same order on every run (a `Dictionary`'s order varies).
+  var totalsInFirstAppearanceOrder: [(key: RawStratumKey, value: StratumTotals)] {
+    totals.sorted { a, b in
+      (a.key.by, a.key.group, a.key.age) < (b.key.by, b.key.group, b.key.age)
+    }
+  }
+
   /// Data-quality notes on missing and suppressed values in an input.
   func inputNotes(file: String, kind: String) -> [String] {
     var total = StratumTotals()

@@ -83,8 +83,12 @@ struct GroupCalculator: Sendable {
         if let referenceFile {
           var populations: [Double] = []
           var rates: [Double] = []
-          for (key, n) in cell.referencePopulation.sorted(by: { $0.key.band < $1.key.band })
-          where n > 0 {
+          // A fixed order (band, then the extra keys) keeps the sum the same on every run.
+          let ordered = cell.referencePopulation.sorted { a, b in
+            a.key.band != b.key.band
+              ? a.key.band < b.key.band : a.key.keys.lexicographicallyPrecedes(b.key.keys)
+          }
+          for (key, n) in ordered where n > 0 {
             guard let r = referenceFile.rates[key] else {
               throw AnalysisError.referenceRates(
                 "no reference rate for age \(key.band.label)\(key.keys.isEmpty ? "" : " and " + key.keys.joined(separator: ", ")), where group \(code) has population \(CSVRendererFormat.number(n)). Add that row to the reference rates.",
