@@ -1,4 +1,5 @@
 import DisparityIngest
+import DisparityInequality
 import DisparityNormalise
 import DisparityReport
 import DisparityStatistics
@@ -156,6 +157,14 @@ public struct Analysis: Sendable {
       byColumns: spec.by, levels: levels, proportions: spec.measure == .proportion,
       indirect: spec.indirect
     ).build(results)
+    var tables = [table]
+    if spec.inequality {
+      let inequality = AnalysisInequality(
+        byColumns: spec.by, ordered: spec.ordered,
+        direction: spec.favourable ? .favourable : .adverse, scale: spec.effectiveMultiplier,
+        options: InequalityOptions(confidence: levels[0].value))
+      tables.append(try inequality.table(from: results))
+    }
     let methodsNotes = calculator.methodsNotes(
       standard: standardBands, referenceBands: referenceBands, referenceNames: referenceNames,
       redistribution: redistributionNotes)
@@ -167,7 +176,7 @@ public struct Analysis: Sendable {
     }
     qualityLines += cube.joinNotes()
     let report = Report(
-      title: spec.title, tables: [table], methods: methodsNotes, dataQuality: qualityLines,
+      title: spec.title, tables: tables, methods: methodsNotes, dataQuality: qualityLines,
       metadata: [
         ("Inputs", spec.inputs.joined(separator: ", ")),
         ("Ethnicity classification", normaliser.target.name),
@@ -217,6 +226,8 @@ public enum AnalysisError: DisparityError, Equatable {
   case totalRow(String, SourceLocation)
   /// A reference-rates file problem.
   case referenceRates(String, SourceLocation)
+  /// `--ordered` names a column that is not one of the `--by` columns.
+  case orderedNotABy(String, by: [String])
 
   public var kind: ErrorKind {
     switch self {
@@ -256,6 +267,9 @@ public enum AnalysisError: DisparityError, Equatable {
         "\(l): \"\(value)\" is a total, not an ethnic group; adding it to the groups would count people twice. Remove total rows from the file."
     case .referenceRates(let problem, let l):
       return "\(l): \(problem)"
+    case .orderedNotABy(let name, let by):
+      return
+        "--ordered \(name): the ordered dimension must be one of the --by columns (\(by.isEmpty ? "none given" : by.joined(separator: ", "))); add --by \(name)."
     }
   }
 }

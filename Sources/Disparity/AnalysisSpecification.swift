@@ -88,6 +88,13 @@ public struct AnalysisSpecification: Sendable, Equatable {
   /// Counts from 1 to this threshold are suppressed in outputs unless `noSuppress` (default 7, the
   /// NHS Digital HES rule).
   public var suppressThreshold: Double
+  /// Whether to add the summary measures of inequality across groups.
+  public var inequality: Bool
+  /// Whether higher values of the indicator are better (e.g. screening); otherwise worse.
+  public var favourable: Bool
+  /// A `--by` column that is an ordered dimension (e.g. deprivation quintile, 1 most deprived)
+  /// for the ordered inequality measures within each group.
+  public var ordered: String?
   /// The report's title.
   public var title: String
   /// The input delimiter; `nil` means detect it.
@@ -117,6 +124,9 @@ public struct AnalysisSpecification: Sendable, Equatable {
     self.mappingFile = nil
     self.delimiter = nil
     self.suppressThreshold = 7
+    self.inequality = false
+    self.favourable = false
+    self.ordered = nil
     self.title = "Rates by ethnic group"
   }
 

@@ -190,15 +190,16 @@ struct GroupCalculator: Sendable {
         population: cell.hasPopulation ? cell.population.reduce(0, +) : nil)
       var flags: [String] = []
       if let crude = s.crude {
-        r.crude = estimate(crude.value, crude.intervals)
+        r.crude = estimate(crude.value, crude.intervals, standardError: crude.variance.squareRoot())
         flags += crude.flags.map(\.rawValue)
       }
       if let p = s.proportion {
-        r.crude = estimate(p.value, p.intervals)
+        let se = (p.fraction * (1 - p.fraction) / p.denominator).squareRoot() * multiplier
+        r.crude = estimate(p.value, p.intervals, standardError: se)
         flags += p.flags.map(\.rawValue)
       }
       if let dsr = s.standardised {
-        r.standardised = estimate(dsr.value, dsr.intervals)
+        r.standardised = estimate(dsr.value, dsr.intervals, standardError: dsr.standardError)
         flags += dsr.flags.map(\.rawValue)
       }
       if let smr = s.smr {
@@ -265,14 +266,17 @@ struct GroupCalculator: Sendable {
       name, available: codes.map { "\($0) (\(labels[$0] ?? $0))" })
   }
 
-  func estimate(_ value: Double, _ intervals: [ConfidenceInterval]) -> EstimateWithLimits {
+  func estimate(
+    _ value: Double, _ intervals: [ConfidenceInterval], standardError: Double? = nil
+  ) -> EstimateWithLimits {
     EstimateWithLimits(
       value: value,
       limits: levels.compactMap { level in
         intervals.first { $0.level == level }.map {
           ClosedLimits(lower: $0.lower, upper: $0.upper)
         }
-      })
+      },
+      standardError: standardError)
   }
 
   /// The methods footnotes of the report.

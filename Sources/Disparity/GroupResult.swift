@@ -4,11 +4,14 @@ public struct EstimateWithLimits: Sendable, Equatable {
   public var value: Double
   /// The (lower, upper) limits, one pair per confidence level in the order of the run.
   public var limits: [ClosedLimits]
+  /// The standard error on the same scale, where the method gives one.
+  public var standardError: Double?
 
   /// Creates an estimate.
-  public init(value: Double, limits: [ClosedLimits]) {
+  public init(value: Double, limits: [ClosedLimits], standardError: Double? = nil) {
     self.value = value
     self.limits = limits
+    self.standardError = standardError
   }
 }
 

@@ -80,6 +80,15 @@ struct AnalyseCommand: ParsableCommand {
   @Option(help: "Input delimiter: comma, tab or semicolon (default: detected).")
   var delimiter: String?
 
+  @Flag(help: "Add summary measures of inequality across groups (D, R, BGV, Theil, PAF, ...).")
+  var inequality = false
+
+  @Flag(help: "Higher values are better (e.g. screening uptake); the default is adverse (e.g. deaths).")
+  var favourable = false
+
+  @Option(help: "A --by column that is ordered (e.g. deprivation quintile, 1 most deprived): SII, RII, ACI, RCI within each group.")
+  var ordered: String?
+
   @Flag(help: "Machine outputs without disclosure control (never the default).")
   var noSuppress = false
 
@@ -135,6 +144,9 @@ struct AnalyseCommand: ParsableCommand {
     s.mappingFile = mapping
     s.delimiter = try delimiter.map { text throws(IngestError) in try CSVDelimiter(argument: text) }
     s.noSuppress = noSuppress
+    s.inequality = inequality || ordered != nil
+    s.favourable = favourable
+    s.ordered = ordered
     return s
   }
 }
