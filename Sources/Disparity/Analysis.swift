@@ -45,11 +45,15 @@ public struct Analysis: Sendable {
       try ReferenceRateFile(path: path, ageColumn: spec.age!, multiplier: spec.effectiveMultiplier)
     }
     let extraKeys = referenceFile?.extraKeys ?? []
+    // --adjust columns other than age are tabulated after the --by columns.
+    let adjustsAge = spec.age != nil && spec.adjust.contains(spec.age!)
+    let adjustColumns = spec.adjust.filter { $0 != spec.age }
+    if !spec.adjust.isEmpty && !spec.denominatorExpected { throw AnalysisError.adjustNeedsPopulation }
 
     // 2. Tabulate the inputs (and the population file) by raw stratum.
     let populationInSameFile = spec.populationFile == nil && spec.denominator != nil
     var eventsRequest = TabulationRequest(
-      group: spec.group, age: spec.age, by: spec.by, events: spec.numerator,
+      group: spec.group, age: spec.age, by: spec.by + adjustColumns, events: spec.numerator,
       population: populationInSameFile ? spec.denominator : nil)
     if populationInSameFile { eventsRequest.by += extraKeys }
     // Observed totals without an age breakdown are enough for indirect standardisation.
@@ -65,12 +69,11 @@ public struct Analysis: Sendable {
     var population: StrataCounts? = populationInSameFile ? events : nil
     if let file = spec.populationFile {
       let request = TabulationRequest(
-        group: groupColumn, age: spec.age, by: spec.by + extraKeys, events: nil,
+        group: groupColumn, age: spec.age, by: spec.by + adjustColumns + extraKeys, events: nil,
         population: spec.denominator ?? "population")
       population = try Tabulator.tabulate(file, request: request, delimiter: spec.delimiter)
         .counts
     }
-    let eventsHaveExtraKeys = populationInSameFile && !extraKeys.isEmpty
 
     // 3. Classify each distinct group label once.
     let catalogue = try EthnicityCatalogue.builtIn()
@@ -116,14 +119,13 @@ public struct Analysis: Sendable {
     }
 
     // 5. Cubes: stratum × group × band.
-    var cube = Cube(byColumns: spec.by.count, extraKeys: extraKeys.count)
-    cube.addEvents(
-      events, groups: eventGroups, bands: standardBands, hasAge: eventsHaveAge,
-      extraKeysInBy: eventsHaveExtraKeys)
+    var cube = Cube(
+      byColumns: spec.by.count, adjustColumns: adjustColumns.count, extraKeys: extraKeys.count)
+    cube.addEvents(events, groups: eventGroups, bands: standardBands, hasAge: eventsHaveAge)
     if let population, let populationGroups {
       cube.addPopulation(
         population, groups: populationGroups, bands: standardBands,
-        referenceBands: referenceBands, extraKeysInBy: !extraKeys.isEmpty)
+        referenceBands: referenceBands)
     }
     var redistributionNotes: [String] = []
     if spec.unknown == .redistribute {
@@ -165,9 +167,22 @@ public struct Analysis: Sendable {
         options: InequalityOptions(confidence: levels[0].value))
       tables.append(try inequality.table(from: results))
     }
+    var adjustmentNotes: [String] = []
+    if !spec.adjust.isEmpty, let population, let populationGroups {
+      if adjustsAge && standardBands == nil { throw AnalysisError.adjustNeedsAgeSpecificEvents }
+      let adjustment = AnalysisAdjustment(
+        byColumns: spec.by, columns: adjustColumns, adjustsAge: adjustsAge, levels: levels,
+        quasi: spec.quasi)
+      let (table, notes) = try adjustment.table(
+        events: events, eventGroups: eventGroups, population: population,
+        populationGroups: populationGroups, bands: standardBands, results: results,
+        labels: classifier.labels)
+      tables.append(table)
+      adjustmentNotes = notes
+    }
     let methodsNotes = calculator.methodsNotes(
       standard: standardBands, referenceBands: referenceBands, referenceNames: referenceNames,
-      redistribution: redistributionNotes)
+      redistribution: redistributionNotes) + adjustmentNotes
     var qualityLines = quality.text(weightUnit: "events").split(separator: "\n").map(String.init)
     qualityLines += events.inputNotes(file: spec.inputs.joined(separator: ", "), kind: "events")
     if let population {
@@ -226,6 +241,10 @@ public enum AnalysisError: DisparityError, Equatable {
   case totalRow(String, SourceLocation)
   /// A reference-rates file problem.
   case referenceRates(String, SourceLocation)
+  /// `--adjust` without populations.
+  case adjustNeedsPopulation
+  /// `--adjust` for age without events by age.
+  case adjustNeedsAgeSpecificEvents
   /// `--ordered` names a column that is not one of the `--by` columns.
   case orderedNotABy(String, by: [String])
 
@@ -267,6 +286,12 @@ public enum AnalysisError: DisparityError, Equatable {
         "\(l): \"\(value)\" is a total, not an ethnic group; adding it to the groups would count people twice. Remove total rows from the file."
     case .referenceRates(let problem, let l):
       return "\(l): \(problem)"
+    case .adjustNeedsPopulation:
+      return
+        "--adjust models events over population: give --denominator COL or --population FILE."
+    case .adjustNeedsAgeSpecificEvents:
+      return
+        "--adjust with the age column needs events by age: the input has no age breakdown."
     case .orderedNotABy(let name, let by):
       return
         "--ordered \(name): the ordered dimension must be one of the --by columns (\(by.isEmpty ? "none given" : by.joined(separator: ", "))); add --by \(name)."

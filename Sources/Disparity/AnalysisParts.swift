@@ -275,14 +275,17 @@ struct Cube: Sendable {
   }
 
   let byColumns: Int
+  /// Columns tabulated after the `--by` columns only for `--adjust`: summed over here.
+  let adjustColumns: Int
   let extraKeys: Int
   var strataIndex: [[String]: Int] = [:]
   var strata: [Stratum] = []
   var bandCount = 1
   var eventsWithoutPopulation: [String] = []
 
-  init(byColumns: Int, extraKeys: Int) {
+  init(byColumns: Int, adjustColumns: Int, extraKeys: Int) {
     self.byColumns = byColumns
+    self.adjustColumns = adjustColumns
     self.extraKeys = extraKeys
   }
 
@@ -300,8 +303,7 @@ struct Cube: Sendable {
   }
 
   mutating func addEvents(
-    _ counts: StrataCounts, groups: [GroupPlacement], bands: AgeAlignment?, hasAge: Bool,
-    extraKeysInBy: Bool
+    _ counts: StrataCounts, groups: [GroupPlacement], bands: AgeAlignment?, hasAge: Bool
   ) {
     bandCount = bands?.aligned.bands.count ?? 1
     var bandOf: [Int] = []
@@ -309,8 +311,8 @@ struct Cube: Sendable {
       bandOf = counts.ages.strings.map { (try? bands.index(of: $0)) ?? 0 }
     }
     for (key, t) in counts.totalsInFirstAppearanceOrder {
-      var by = split(counts, key.by)
-      if extraKeysInBy { by = Array(by.prefix(byColumns)) }
+      // Columns after the --by columns (for --adjust, or the reference rates' keys) are summed.
+      let by = Array(split(counts, key.by).prefix(byColumns))
       let s = stratumIndex(by)
       switch groups[Int(key.group)] {
       case .unknown: strata[s].unknownEvents += t.events
@@ -331,7 +333,7 @@ struct Cube: Sendable {
 
   mutating func addPopulation(
     _ counts: StrataCounts, groups: [GroupPlacement], bands: AgeAlignment?,
-    referenceBands: AgeAlignment?, extraKeysInBy: Bool
+    referenceBands: AgeAlignment?
   ) {
     let ages = counts.ages.strings
     let bandOf = bands.map { b in ages.map { (try? b.index(of: $0)) ?? 0 } }
@@ -342,7 +344,7 @@ struct Cube: Sendable {
       guard case .group(let code) = groups[Int(key.group)] else { continue }
       let all = split(counts, key.by)
       let by = Array(all.prefix(byColumns))
-      let extra = Array(all.dropFirst(byColumns))
+      let extra = Array(all.dropFirst(byColumns + adjustColumns))
       let s = stratumIndex(by)
       var cell = strata[s].groups[code] ?? Cell()
       if cell.events.isEmpty {

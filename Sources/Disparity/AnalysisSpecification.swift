@@ -95,6 +95,11 @@ public struct AnalysisSpecification: Sendable, Equatable {
   /// A `--by` column that is an ordered dimension (e.g. deprivation quintile, 1 most deprived)
   /// for the ordered inequality measures within each group.
   public var ordered: String?
+  /// Columns to adjust for in a Poisson regression of the events (age re-banded, sex,
+  /// deprivation, area...): adjusted rate ratios against the reference group.
+  public var adjust: [String]
+  /// Whether the regression uses the quasi-Poisson dispersion for its standard errors.
+  public var quasi: Bool
   /// The report's title.
   public var title: String
   /// The input delimiter; `nil` means detect it.
@@ -127,6 +132,8 @@ public struct AnalysisSpecification: Sendable, Equatable {
     self.inequality = false
     self.favourable = false
     self.ordered = nil
+    self.adjust = []
+    self.quasi = false
     self.title = "Rates by ethnic group"
   }
 

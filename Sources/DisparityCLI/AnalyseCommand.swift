@@ -89,6 +89,15 @@ struct AnalyseCommand: ParsableCommand {
   @Option(help: "A --by column that is ordered (e.g. deprivation quintile, 1 most deprived): SII, RII, ACI, RCI within each group.")
   var ordered: String?
 
+  @Option(help: "Adjust for these columns (e.g. age,sex,imd) in a Poisson regression: adjusted rate ratios.")
+  var adjust: String?
+
+  @Flag(help: "With --adjust: use the quasi-Poisson dispersion for the standard errors.")
+  var quasi = false
+
+  @Option(help: "The table a CSV output carries: results (default), inequality or adjusted.")
+  var table: String?
+
   @Flag(help: "Machine outputs without disclosure control (never the default).")
   var noSuppress = false
 
@@ -105,7 +114,15 @@ struct AnalyseCommand: ParsableCommand {
     let specification = try makeSpecification()
     let formats = try OutputFormat.parseList(format)
     let result = try Analysis(specification: specification).run()
-    try ReportWriter(formats: formats, destination: output).write(result.report)
+    var report = result.report
+    if let table {
+      guard let chosen = report.tables.firstIndex(where: { $0.name == table }) else {
+        throw ValidationError(
+          "--table \(table): this run has the tables \(report.tables.map(\.name).joined(separator: ", ")) (inequality needs --inequality, adjusted needs --adjust).")
+      }
+      report.tables.insert(report.tables.remove(at: chosen), at: 0)
+    }
+    try ReportWriter(formats: formats, destination: output).write(report)
     if !quiet { printError(result.dataQualityText) }
   }
 
@@ -147,6 +164,10 @@ struct AnalyseCommand: ParsableCommand {
     s.inequality = inequality || ordered != nil
     s.favourable = favourable
     s.ordered = ordered
+    s.adjust =
+      adjust.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+      ?? []
+    s.quasi = quasi
     return s
   }
 }
