@@ -121,9 +121,9 @@ public struct Analysis: Sendable {
     // 5. Cubes: stratum × group × band.
     var cube = Cube(
       byColumns: spec.by.count, adjustColumns: adjustColumns.count, extraKeys: extraKeys.count)
-    cube.addEvents(events, groups: eventGroups, bands: standardBands, hasAge: eventsHaveAge)
+    try cube.addEvents(events, groups: eventGroups, bands: standardBands, hasAge: eventsHaveAge)
     if let population, let populationGroups {
-      cube.addPopulation(
+      try cube.addPopulation(
         population, groups: populationGroups, bands: standardBands,
         referenceBands: referenceBands)
     }

@@ -35,11 +35,11 @@ struct AnalysisAdjustment: Sendable {
   func cells(
     events: StrataCounts, eventGroups: [GroupPlacement], population: StrataCounts,
     populationGroups: [GroupPlacement], bands: AgeAlignment?
-  ) -> (keys: [CellKey], events: [CellKey: Double], population: [CellKey: Double]) {
+  ) throws -> (keys: [CellKey], events: [CellKey: Double], population: [CellKey: Double]) {
     var keys: [CellKey] = []
     var e: [CellKey: Double] = [:]
     var p: [CellKey: Double] = [:]
-    func key(_ counts: StrataCounts, _ raw: RawStratumKey, _ code: String) -> CellKey {
+    func key(_ counts: StrataCounts, _ raw: RawStratumKey, _ code: String) throws -> CellKey {
       let all =
         raw.by < 0
         ? [] : counts.byCombinations.string(raw.by).split(
@@ -49,19 +49,19 @@ struct AnalysisAdjustment: Sendable {
       let values = Array(all.dropFirst(byColumns.count).prefix(columns.count))
       var age = -1
       if adjustsAge, let bands, raw.age >= 0 {
-        age = (try? bands.index(of: counts.ages.string(raw.age))) ?? -1
+        age = try bands.index(of: counts.ages.string(raw.age))
       }
       return CellKey(by: by, code: code, age: age, values: values)
     }
     for (raw, t) in events.totalsInFirstAppearanceOrder {
       guard case .group(let code) = eventGroups[Int(raw.group)] else { continue }
-      let k = key(events, raw, code)
+      let k = try key(events, raw, code)
       if e[k] == nil && p[k] == nil { keys.append(k) }
       e[k, default: 0] += t.events
     }
     for (raw, t) in population.totalsInFirstAppearanceOrder {
       guard case .group(let code) = populationGroups[Int(raw.group)] else { continue }
-      let k = key(population, raw, code)
+      let k = try key(population, raw, code)
       if e[k] == nil && p[k] == nil { keys.append(k) }
       p[k, default: 0] += t.population
     }
@@ -74,7 +74,7 @@ struct AnalysisAdjustment: Sendable {
     populationGroups: [GroupPlacement], bands: AgeAlignment?, results: [GroupResult],
     labels: [String: String]
   ) throws -> (ResultTable, [String]) {
-    let (keys, e, p) = cells(
+    let (keys, e, p) = try cells(
       events: events, eventGroups: eventGroups, population: population,
       populationGroups: populationGroups, bands: bands)
     let suffixes = levels.count > 1 ? levels.map { "_" + $0.percentLabel } : [""]

@@ -304,11 +304,12 @@ struct Cube: Sendable {
 
   mutating func addEvents(
     _ counts: StrataCounts, groups: [GroupPlacement], bands: AgeAlignment?, hasAge: Bool
-  ) {
+  ) throws {
     bandCount = bands?.aligned.bands.count ?? 1
     var bandOf: [Int] = []
     if hasAge, let bands {
-      bandOf = counts.ages.strings.map { (try? bands.index(of: $0)) ?? 0 }
+      // Every label was observed when the bands were aligned, so each has a band.
+      bandOf = try counts.ages.strings.map { try bands.index(of: $0) }
     }
     for (key, t) in counts.totalsInFirstAppearanceOrder {
       // Columns after the --by columns (for --adjust, or the reference rates' keys) are summed.
@@ -334,11 +335,11 @@ struct Cube: Sendable {
   mutating func addPopulation(
     _ counts: StrataCounts, groups: [GroupPlacement], bands: AgeAlignment?,
     referenceBands: AgeAlignment?
-  ) {
+  ) throws {
     let ages = counts.ages.strings
-    let bandOf = bands.map { b in ages.map { (try? b.index(of: $0)) ?? 0 } }
-    let referenceOf = referenceBands.map { b in
-      ages.map { label in (try? b.index(of: label)).map { b.aligned.bands[$0] } }
+    let bandOf = try bands.map { b in try ages.map { try b.index(of: $0) } }
+    let referenceOf = try referenceBands.map { b in
+      try ages.map { label in b.aligned.bands[try b.index(of: label)] }
     }
     for (key, t) in counts.totalsInFirstAppearanceOrder {
       guard case .group(let code) = groups[Int(key.group)] else { continue }
@@ -353,7 +354,8 @@ struct Cube: Sendable {
       }
       let b = key.age >= 0 ? (bandOf?[Int(key.age)] ?? 0) : 0
       cell.population[b] += t.population
-      if let referenceOf, key.age >= 0, let band = referenceOf[Int(key.age)] {
+      if let referenceOf, key.age >= 0 {
+        let band = referenceOf[Int(key.age)]
         cell.referencePopulation[ReferenceKey(band: band, keys: extra), default: 0] += t.population
       }
       cell.hasPopulation = true
