@@ -52,8 +52,10 @@ public struct Analysis: Sendable {
 
     // 2. Tabulate the inputs (and the population file) by raw stratum.
     let populationInSameFile = spec.populationFile == nil && spec.denominator != nil
+    let frequencyColumn = spec.eventFrequency.map { [$0] } ?? []
     var eventsRequest = TabulationRequest(
-      group: spec.group, age: spec.age, by: spec.by + adjustColumns, events: spec.numerator,
+      group: spec.group, age: spec.age, by: spec.by + adjustColumns + frequencyColumn,
+      events: spec.numerator,
       population: populationInSameFile ? spec.denominator : nil)
     if populationInSameFile { eventsRequest.by += extraKeys }
     // Observed totals without an age breakdown are enough for indirect standardisation.
@@ -121,11 +123,15 @@ public struct Analysis: Sendable {
     // 5. Cubes: stratum × group × band.
     var cube = Cube(
       byColumns: spec.by.count, adjustColumns: adjustColumns.count, extraKeys: extraKeys.count)
+    cube.hasFrequency = spec.eventFrequency != nil
     try cube.addEvents(events, groups: eventGroups, bands: standardBands, hasAge: eventsHaveAge)
     if let population, let populationGroups {
       try cube.addPopulation(
         population, groups: populationGroups, bands: standardBands,
         referenceBands: referenceBands)
+      if populationInSameFile && spec.eventFrequency != nil {
+        try cube.settleFrequencyPopulations()
+      }
     }
     var redistributionNotes: [String] = []
     if spec.unknown == .redistribute {
@@ -147,6 +153,10 @@ public struct Analysis: Sendable {
       if let name = computed.referenceName, !referenceNames.contains(name) {
         referenceNames.append(name)
       }
+    }
+    guard !results.isEmpty else {
+      throw AnalysisError.noKnownGroups(
+        spec.inputs.joined(separator: ", "), summary: quality.text(weightUnit: "events"))
     }
     if !spec.noSuppress {
       results = DisclosureControl(
@@ -241,6 +251,12 @@ public enum AnalysisError: DisparityError, Equatable {
   case totalRow(String, SourceLocation)
   /// A reference-rates file problem.
   case referenceRates(String, SourceLocation)
+  /// No record has a known group: every value was unknown, unmapped or a collective term.
+  case noKnownGroups(String, summary: String)
+  /// An event frequency that is not a positive number.
+  case badEventFrequency(String)
+  /// Frequency rows of one cell with different populations.
+  case inconsistentFrequencyPopulation(group: String, frequency: Double, stratum: [String])
   /// `--adjust` without populations.
   case adjustNeedsPopulation
   /// `--adjust` for age without events by age.
@@ -250,7 +266,9 @@ public enum AnalysisError: DisparityError, Equatable {
 
   public var kind: ErrorKind {
     switch self {
-    case .totalRow, .referenceRates: return .data
+    case .totalRow, .referenceRates, .noKnownGroups, .badEventFrequency,
+      .inconsistentFrequencyPopulation:
+      return .data
     default: return .usage
     }
   }
@@ -286,6 +304,15 @@ public enum AnalysisError: DisparityError, Equatable {
         "\(l): \"\(value)\" is a total, not an ethnic group; adding it to the groups would count people twice. Remove total rows from the file."
     case .referenceRates(let problem, let l):
       return "\(l): \(problem)"
+    case .noKnownGroups(let files, let summary):
+      return
+        "\(files): no record has a known ethnic group, so there is nothing to analyse. Check --group and --scheme (raw keeps labels as they are), or add a --mapping file.\n\(summary)"
+    case .badEventFrequency(let text):
+      return
+        "--event-frequency: \"\(text)\" is not a number of events per person; each row needs a positive number (1, 2, 3, ...)."
+    case .inconsistentFrequencyPopulation(let group, let frequency, let stratum):
+      return
+        "--event-frequency: group \(group)\(stratum.isEmpty ? "" : " (" + stratum.joined(separator: ", ") + ")") has a different population on its rows for \(CSVRendererFormat.number(frequency)) events per person than on its other frequency rows; the population of an age band must be the same on every frequency row."
     case .adjustNeedsPopulation:
       return
         "--adjust models events over population: give --denominator COL or --population FILE."

@@ -259,6 +259,10 @@ struct Cube: Sendable {
     var referencePopulation: [ReferenceKey: Double] = [:]
     var hasEvents = false
     var hasPopulation = false
+    /// Events by event frequency and band, when people may have several events.
+    var eventsByFrequency: [Double: [Double]] = [:]
+    /// Population by event frequency and band, when the population comes on each frequency row.
+    var populationByFrequency: [Double: [Double]] = [:]
   }
 
   /// A reference band (an age band and the values of any extra key columns).
@@ -278,6 +282,8 @@ struct Cube: Sendable {
   /// Columns tabulated after the `--by` columns only for `--adjust`: summed over here.
   let adjustColumns: Int
   let extraKeys: Int
+  /// Whether an event-frequency column follows the adjustment columns.
+  var hasFrequency = false
   var strataIndex: [[String]: Int] = [:]
   var strata: [Stratum] = []
   var bandCount = 1
@@ -313,7 +319,9 @@ struct Cube: Sendable {
     }
     for (key, t) in counts.totalsInFirstAppearanceOrder {
       // Columns after the --by columns (for --adjust, or the reference rates' keys) are summed.
-      let by = Array(split(counts, key.by).prefix(byColumns))
+      let all = split(counts, key.by)
+      let by = Array(all.prefix(byColumns))
+      let frequency = try hasFrequency ? Self.frequency(all[byColumns + adjustColumns]) : nil
       let s = stratumIndex(by)
       switch groups[Int(key.group)] {
       case .unknown: strata[s].unknownEvents += t.events
@@ -326,6 +334,10 @@ struct Cube: Sendable {
         }
         let b = hasAge && key.age >= 0 ? bandOf[Int(key.age)] : 0
         cell.events[b] += t.events
+        if let frequency {
+          cell.eventsByFrequency[frequency, default: Array(repeating: 0, count: bandCount)][b] +=
+            t.events
+        }
         cell.hasEvents = true
         strata[s].groups[code] = cell
       }
@@ -345,7 +357,10 @@ struct Cube: Sendable {
       guard case .group(let code) = groups[Int(key.group)] else { continue }
       let all = split(counts, key.by)
       let by = Array(all.prefix(byColumns))
-      let extra = Array(all.dropFirst(byColumns + adjustColumns))
+      let frequency =
+        try hasFrequency && all.count > byColumns + adjustColumns
+        ? Self.frequency(all[byColumns + adjustColumns]) : nil
+      let extra = Array(all.dropFirst(byColumns + adjustColumns + (frequency == nil ? 0 : 1)))
       let s = stratumIndex(by)
       var cell = strata[s].groups[code] ?? Cell()
       if cell.events.isEmpty {
@@ -353,13 +368,44 @@ struct Cube: Sendable {
         cell.population = Array(repeating: 0, count: bandCount)
       }
       let b = key.age >= 0 ? (bandOf?[Int(key.age)] ?? 0) : 0
-      cell.population[b] += t.population
+      if let frequency {
+        // The population is repeated on each frequency row: keep it per frequency and check
+        // below that the rows agree, rather than add it up once per frequency.
+        cell.populationByFrequency[frequency, default: Array(repeating: 0, count: bandCount)][b] +=
+          t.population
+      } else {
+        cell.population[b] += t.population
+      }
       if let referenceOf, key.age >= 0 {
         let band = referenceOf[Int(key.age)]
         cell.referencePopulation[ReferenceKey(band: band, keys: extra), default: 0] += t.population
       }
       cell.hasPopulation = true
       strata[s].groups[code] = cell
+    }
+  }
+
+  /// Reads an event-frequency value: a positive number of events per person.
+  static func frequency(_ text: String) throws -> Double {
+    guard let f = Double(text), f.isFinite, f > 0 else {
+      throw AnalysisError.badEventFrequency(text)
+    }
+    return f
+  }
+
+  /// Where the population came on each event-frequency row, takes it once per band after
+  /// checking that the rows agree.
+  mutating func settleFrequencyPopulations() throws {
+    for s in strata.indices {
+      for code in strata[s].groups.keys {
+        let byFrequency = strata[s].groups[code]!.populationByFrequency
+        guard let first = byFrequency.values.first else { continue }
+        for (f, values) in byFrequency where values != first {
+          throw AnalysisError.inconsistentFrequencyPopulation(
+            group: code, frequency: f, stratum: strata[s].by)
+        }
+        strata[s].groups[code]!.population = first
+      }
     }
   }
 
@@ -376,6 +422,11 @@ struct Cube: Sendable {
       for code in strata[s].groups.keys {
         strata[s].groups[code]!.events = strata[s].groups[code]!.events.map {
           ($0 * factor).rounded(.toNearestOrAwayFromZero)
+        }
+        for (f, events) in strata[s].groups[code]!.eventsByFrequency {
+          strata[s].groups[code]!.eventsByFrequency[f] = events.map {
+            ($0 * factor).rounded(.toNearestOrAwayFromZero)
+          }
         }
       }
       let stratum = strata[s].by.isEmpty ? "" : " in \(strata[s].by.joined(separator: ", "))"

@@ -100,6 +100,10 @@ public struct AnalysisSpecification: Sendable, Equatable {
   public var adjust: [String]
   /// Whether the regression uses the quasi-Poisson dispersion for its standard errors.
   public var quasi: Bool
+  /// The column giving how many events each person in the row had (PHE `eventfreq`): the
+  /// numerator then counts the events of people with that frequency, and standardised rates use
+  /// the non-independent-events variance (people may have several events, e.g. admissions).
+  public var eventFrequency: String?
   /// The report's title.
   public var title: String
   /// The input delimiter; `nil` means detect it.
@@ -133,6 +137,7 @@ public struct AnalysisSpecification: Sendable, Equatable {
     self.favourable = false
     self.ordered = nil
     self.adjust = []
+    self.eventFrequency = nil
     self.quasi = false
     self.title = "Rates by ethnic group"
   }

@@ -75,9 +75,21 @@ struct GroupCalculator: Sendable {
       if let weights, specification.measure == .rate, cell.hasPopulation, population > 0,
         cell.events.count == weights.count
       {
-        s.standardised = try DirectlyStandardisedRate(
-          events: cell.events, populations: cell.population, standard: weights, levels: levels,
-          method: methods.standardised, multiplier: multiplier)
+        if cell.eventsByFrequency.isEmpty {
+          s.standardised = try DirectlyStandardisedRate(
+            events: cell.events, populations: cell.population, standard: weights, levels: levels,
+            method: methods.standardised, multiplier: multiplier)
+        } else {
+          // People with f events each: the row's events ÷ f (PHE's eventfreq convention).
+          let frequencies = cell.eventsByFrequency.keys.sorted()
+          let people = weights.indices.map { band in
+            frequencies.map { f in cell.eventsByFrequency[f]![band] / f }
+          }
+          s.standardised = try DirectlyStandardisedRate(
+            peopleByFrequency: people, eventFrequencies: frequencies,
+            populations: cell.population, standard: weights, levels: levels,
+            method: methods.standardised, multiplier: multiplier)
+        }
       }
       if specification.indirect, cell.hasPopulation {
         if let referenceFile {

@@ -95,6 +95,9 @@ struct AnalyseCommand: ParsableCommand {
   @Flag(help: "With --adjust: use the quasi-Poisson dispersion for the standard errors.")
   var quasi = false
 
+  @Option(help: "Column of events per person (PHE eventfreq): standardised rates allow for people with repeat events.")
+  var eventFrequency: String?
+
   @Option(help: "The table a CSV output carries: results (default), inequality or adjusted.")
   var table: String?
 
@@ -168,6 +171,7 @@ struct AnalyseCommand: ParsableCommand {
       adjust.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
       ?? []
     s.quasi = quasi
+    s.eventFrequency = eventFrequency
     return s
   }
 }
