@@ -182,6 +182,10 @@ public enum InequalityTable {
       let estimate = try required(e, "estimate")
       let standardError = try value(s, "standard error").number
       let population = try required(p, "population")
+      guard population > 0 else {
+        throw InequalityError.nonPositivePopulation(
+          group: name, value: population, location: record.location(column: p))
+      }
       var order: Int? = nil
       if let o, let rank = try value(o, "order").number {
         guard rank == rank.rounded(), rank >= 1, rank < 1e9 else {
@@ -195,7 +199,7 @@ public enum InequalityTable {
         InequalityGroup(
           name: name, estimate: estimate, standardError: standardError, population: population,
           order: order, isReference: false, events: events,
-          location: SourceLocation(file: record.file, line: record.line)))
+          location: location))
     }
     if let reference = spec.reference {
       let wanted = reference.trimmingCharacters(in: .whitespaces)
