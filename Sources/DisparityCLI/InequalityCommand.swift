@@ -17,13 +17,18 @@ struct InequalityCommand: ParsableCommand {
       by name with --measures is refused instead.
 
       --order makes the dimension ordered (1 = most disadvantaged): SII, RII, ACI and RCI \
-      instead of the measures for unordered groups such as ethnicity.
+      instead of the measures for unordered groups such as ethnicity. --favourable or \
+      --adverse is needed by D and R (with a reference or an order), MDBU, MDBW, PAF and PAR; \
+      --scale by PAF, PAR and the simulated measures. Simulated intervals (BGSD … MDRW, SII, \
+      RII) are seeded: the same --seed gives the same limits.
 
       Examples:
-        disparity inequality screening.csv --group subgroup --estimate cov_est --se cov_se \\
-          --population pop --reference White --favourable --scale 100 --format csv --output -
-        disparity inequality imd.csv --group quintile --estimate rate --se se --population pop \\
-          --order quintile_order --adverse --scale 100000 --measures sii,rii --output sii.csv
+        disparity inequality screening.csv --group subgroup \\
+          --estimate cov_est --se cov_se --population pop \\
+          --reference White --favourable --scale 100 --output -
+        disparity inequality imd.csv --group quintile --order rank \\
+          --estimate rate --se se --population pop \\
+          --adverse --scale 100000 --measures sii,rii --output sii.csv
       """
   )
 

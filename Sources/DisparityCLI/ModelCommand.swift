@@ -22,9 +22,10 @@ struct ModelCommand: ParsableCommand {
       level in sorted order.
 
       Example:
-        disparity model deaths.csv --family poisson --outcome deaths --offset population \\
-          --group ethnicity --scheme nhs-2001 --reference A --adjust age_band,sex \\
-          --format csv --output -
+        disparity model deaths.csv --family poisson \\
+          --outcome deaths --offset population \\
+          --group ethnicity --scheme nhs-2001 --reference A \\
+          --adjust age_band,sex --output -
       """
   )
 
