@@ -180,9 +180,10 @@ public struct Analysis: Sendable {
     var adjustmentNotes: [String] = []
     if !spec.adjust.isEmpty, let population, let populationGroups {
       if adjustsAge && standardBands == nil { throw AnalysisError.adjustNeedsAgeSpecificEvents }
-      let adjustment = AnalysisAdjustment(
+      var adjustment = AnalysisAdjustment(
         byColumns: spec.by, columns: adjustColumns, adjustsAge: adjustsAge, levels: levels,
         quasi: spec.quasi)
+      adjustment.proportions = spec.measure == .proportion
       let (table, notes) = try adjustment.table(
         events: events, eventGroups: eventGroups, population: population,
         populationGroups: populationGroups, bands: standardBands, results: results,

@@ -5,7 +5,8 @@ import DisparityStatistics
 import DisparityTabulate
 import Foundation
 
-/// Adjusted rate ratios by Poisson regression (`analyse --adjust age,sex,imd`).
+/// Adjusted rate ratios by Poisson regression, or adjusted odds ratios by logistic regression
+/// for proportions (`analyse --adjust age,sex,imd`).
 ///
 /// Within each stratum of `--by`, events are modelled as Poisson with log link and offset
 /// ln(population): log μ = ln n + β₀ + β_group + β_age band + β_sex + …, with each group compared
@@ -13,7 +14,8 @@ import Foundation
 /// whole population). The adjusted rate ratio of a group is exp(β_group) with Wald limits
 /// exp(β ± z·se) at each confidence level. With `--quasi` the standard errors are scaled by the
 /// quasi-Poisson dispersion (Pearson χ² / df). Fitting is IRLS on LAPACK (DisparityRegression),
-/// stopping as R's glm does.
+/// stopping as R's glm does. With `--measure proportion` the model is binomial with a logit link
+/// (events out of trials) and the ratios are adjusted odds ratios.
 struct AnalysisAdjustment: Sendable {
   /// The `--by` columns.
   let byColumns: [String]
@@ -23,6 +25,8 @@ struct AnalysisAdjustment: Sendable {
   let adjustsAge: Bool
   let levels: [ConfidenceLevel]
   let quasi: Bool
+  /// Whether the outcome is a proportion (logistic model) rather than a rate (Poisson model).
+  var proportions = false
 
   struct CellKey: Hashable {
     var by: [String]
@@ -117,11 +121,21 @@ struct AnalysisAdjustment: Sendable {
       }
       var options = GLMOptions()
       options.confidenceLevel = levels[0].value
-      let fit = try PoissonRegression.fit(
-        design: try builder.build(), events: rows.map { e[$0] ?? 0 },
-        population: rows.map { p[$0]! }, quasi: quasi, options: options)
+      let design = try builder.build()
+      let fit =
+        proportions
+        ? try LogisticRegression.fit(
+          design: design, events: rows.map { e[$0] ?? 0 }, trials: rows.map { p[$0]! },
+          quasi: quasi, options: options)
+        : try PoissonRegression.fit(
+          design: design, events: rows.map { e[$0] ?? 0 }, population: rows.map { p[$0]! },
+          quasi: quasi, options: options)
+      let model =
+        proportions
+        ? "Adjusted odds ratios\(where_): \(quasi ? "quasi-" : "")binomial (logistic) regression of events out of trials"
+        : "Adjusted rate ratios\(where_): \(quasi ? "quasi-" : "")Poisson regression of events with offset ln(population)"
       notes.append(
-        "Adjusted rate ratios\(where_): \(quasi ? "quasi-" : "")Poisson regression of events with offset ln(population), adjusted for \(adjustedFor.joined(separator: ", ")), reference group \(labels[reference] ?? reference); deviance \(String(format: "%.2f", fit.deviance)) on \(fit.residualDegreesOfFreedom) degrees of freedom, \(fit.iterations) iterations, \(fit.converged ? "converged" : "NOT converged"), dispersion \(String(format: "%.3f", fit.estimatedDispersion))\(quasi ? " (used for the standard errors)" : " (estimated, not used)")."
+        "\(model), adjusted for \(adjustedFor.joined(separator: ", ")), reference group \(labels[reference] ?? reference); deviance \(String(format: "%.2f", fit.deviance)) on \(fit.residualDegreesOfFreedom) degrees of freedom, \(fit.iterations) iterations, \(fit.converged ? "converged" : "NOT converged"), dispersion \(String(format: "%.3f", fit.estimatedDispersion))\(quasi ? " (used for the standard errors)" : " (estimated, not used)")."
       )
       for warning in fit.warnings { notes.append("Adjusted model\(where_): \(warning.description)") }
       // Rows in the order of the main table (the scheme's order).

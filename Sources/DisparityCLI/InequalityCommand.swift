@@ -65,6 +65,13 @@ struct InequalityCommand: ParsableCommand {
   @Option(help: "Measures to compute, comma-separated (default: every one that applies).")
   var measures: String?
 
+  @Option(help: """
+    SII and RII by weighted least squares on the cumulative-midpoint rank (wls, as PHE's \
+    phe_sii; default), by a logistic fit weighting each group by its population (logistic, as \
+    HEAT describes), or weighting by population squared (logistic-pop2, as healthequal's code).
+    """)
+  var siiMethod: String = "wls"
+
   @Option(help: "Seed of the Monte Carlo intervals.")
   var seed: UInt64 = 123_456
 
@@ -111,8 +118,17 @@ struct InequalityCommand: ParsableCommand {
     spec.measures = try measures.map { text throws(InequalityTableError) in
       try InequalityTable.parseMeasures(text)
     }
+    let slope: SlopeIndexMethod
+    switch siiMethod.lowercased() {
+    case "wls": slope = .weightedLeastSquares
+    case "logistic": slope = .logistic(.population)
+    case "logistic-pop2": slope = .logistic(.populationSquared)
+    default:
+      throw ValidationError(
+        "--sii-method must be wls, logistic or logistic-pop2, not \"\(siiMethod)\".")
+    }
     spec.options = InequalityOptions(
-      confidence: levels[0], simulations: simulations, seed: seed)
+      confidence: levels[0], simulations: simulations, seed: seed, slopeIndexMethod: slope)
     spec.delimiter = try delimiter.map { text throws(IngestError) in
       try CSVDelimiter(argument: text)
     }

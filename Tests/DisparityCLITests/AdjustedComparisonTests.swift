@@ -46,4 +46,44 @@ struct AdjustedComparisonTests {
       #expect(row["aliased"] == "false")
     }
   }
+
+  /// Proportions are modelled by logistic regression: adjusted odds ratios. Expected values from
+  /// R 4.2.2: glm(cbind(screened, eligible - screened) ~ ethnicity + sex, family = binomial) on
+  /// the same six rows, exp(b) and exp(b ± qnorm(0.975)·se).
+  @Test func proportionsGiveAdjustedOddsRatiosAsRsLogisticGlm() throws {
+    let dir = try TemporaryFolder()
+    defer { dir.remove() }
+    let path = try dir.write(
+      "screening.csv",
+      """
+      ethnicity,sex,screened,eligible
+      A,F,800,1000
+      A,M,700,1000
+      H,F,300,400
+      H,M,250,400
+      N,F,150,300
+      N,M,120,300
+
+      """)
+    let run = try CLI.run([
+      "analyse", path, "--group", "ethnicity", "--numerator", "screened", "--denominator",
+      "eligible", "--measure", "proportion", "--reference", "A", "--adjust", "sex", "--table",
+      "adjusted", "--format", "csv", "--output", "-", "--quiet",
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    let rows = parseTidyCSV(run.stdout)
+    let expected: [(String, Double, Double, Double)] = [
+      ("H", 0.73022903607761458, 0.60883217135319334, 0.8758315841715012),
+      ("N", 0.26719549782411567, 0.22054285792322781, 0.32371682642441069),
+    ]
+    for (code, ratio, lower, upper) in expected {
+      let row = try #require(rows.first { $0["group_code"] == code })
+      for (column, value) in [
+        ("adjusted_ratio", ratio), ("adjusted_ratio_lower", lower), ("adjusted_ratio_upper", upper),
+      ] {
+        let ours = try #require(Double(row[column] ?? ""))
+        #expect(abs(ours - value) <= 1e-9 * value, "\(code) \(column)")
+      }
+    }
+  }
 }

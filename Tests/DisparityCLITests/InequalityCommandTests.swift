@@ -276,4 +276,29 @@ private let ethnicityIndicators = [
     #expect(reference.status == 2)
     #expect(reference.stderr.contains("no group \"Welsh\""))
   }
+
+  /// `--sii-method logistic-pop2` reproduces healthequal's logistic SII and RII (its glm weights
+  /// each group by pop², reference/README.md): estimates and limits to 1e-8 relative against
+  /// healthequal_tests_ordered5_expected.csv; our SII standard error is on the indicator scale,
+  /// i.e. healthequal's × the scale (100).
+  @Test func logisticSlopeIndexMatchesHealthequal() throws {
+    let run = try runOrdered(extra: ["--measures", "sii,rii", "--sii-method", "logistic-pop2"])
+    #expect(run.status == 0, "\(run.stderr)")
+    let rows = parseTidyCSV(run.stdout)
+    let sii = try #require(rows.first { $0["measure"] == "sii" })
+    let rii = try #require(rows.first { $0["measure"] == "rii" })
+    func near(_ a: String?, _ b: Double, _ tol: Double = 1e-8) -> Bool {
+      guard let a = a.flatMap(Double.init) else { return false }
+      return abs(a - b) <= tol * abs(b)
+    }
+    #expect(near(sii["estimate"], 44.4450191015199))
+    #expect(near(sii["lower"], 40.15108769182, 1e-6))
+    #expect(near(sii["upper"], 48.7389505112199, 1e-6))
+    #expect(near(sii["se"], 0.0219082158834035 * 100, 1e-6))
+    #expect(near(rii["estimate"], 3.15950571562617))
+    #expect(near(rii["lower"], 2.71990220886807, 1e-6))
+    #expect(near(rii["upper"], 3.67016002800659, 1e-6))
+    let bad = try runOrdered(extra: ["--sii-method", "probit"])
+    #expect(bad.status == 2)
+  }
 }
