@@ -41,8 +41,15 @@ public struct Analysis: Sendable {
 
     // 1. Reference rates from a file, whose extra key columns (e.g. region) the population
     //    needs as well.
-    let referenceFile = try spec.referenceRates.map { path in
-      try ReferenceRateFile(path: path, ageColumn: spec.age!, multiplier: spec.effectiveMultiplier)
+    // --reference-rates is a file, or else the name of a group whose rates are the reference.
+    let referenceRatesGroup = spec.referenceRates.flatMap {
+      FileManager.default.fileExists(atPath: $0) ? nil : $0
+    }
+    let referenceFile = try spec.referenceRates.flatMap { path in
+      referenceRatesGroup != nil
+        ? nil
+        : try ReferenceRateFile(
+          path: path, ageColumn: spec.age!, multiplier: spec.effectiveMultiplier)
     }
     let extraKeys = referenceFile?.extraKeys ?? []
     // --adjust columns other than age are tabulated after the --by columns.
@@ -144,7 +151,7 @@ public struct Analysis: Sendable {
       weights: standardBands?.aligned.weights, referenceFile: referenceFile,
       referenceBandCount: referenceBands?.aligned.bands.count ?? 0,
       groupOrder: classifier.order(for: normaliser.target), labels: classifier.labels,
-      normaliser: normaliser)
+      normaliser: normaliser, referenceRatesGroup: referenceRatesGroup)
     var results: [GroupResult] = []
     var referenceNames: [String] = []
     for stratum in cube.strata {

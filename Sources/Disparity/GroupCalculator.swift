@@ -19,12 +19,16 @@ struct GroupCalculator: Sendable {
   let labels: [String: String]
   /// Reads a named reference group the way the data's labels were read.
   let normaliser: EthnicityNormaliser
+  /// A group whose age-specific rates are the reference for indirect standardisation.
+  let referenceRatesGroup: String?
 
   init(
     specification: AnalysisSpecification, levels: [ConfidenceLevel], methods: IntervalChoice,
     weights: [Double]?, referenceFile: ReferenceRateFile?, referenceBandCount: Int,
-    groupOrder: [String], labels: [String: String], normaliser: EthnicityNormaliser
+    groupOrder: [String], labels: [String: String], normaliser: EthnicityNormaliser,
+    referenceRatesGroup: String? = nil
   ) {
+    self.referenceRatesGroup = referenceRatesGroup
     self.labels = labels
     self.normaliser = normaliser
     self.specification = specification
@@ -141,9 +145,14 @@ struct GroupCalculator: Sendable {
     var internalReference: ReferenceRates? = nil
     if specification.indirect && referenceFile == nil {
       guard weights != nil else { throw AnalysisError.indirectNeedsAgeSpecificEvents }
-      let bands = codes.map { stratum.groups[$0]! }
-      internalReference = try ReferenceRates.combining(
-        bands.map { AgeSpecificCounts(events: $0.events, populations: $0.population) })
+      if let name = referenceRatesGroup {
+        let cell = stratum.groups[try resolveReference(name, among: codes)]!
+        internalReference = try ReferenceRates(events: cell.events, populations: cell.population)
+      } else {
+        let bands = codes.map { stratum.groups[$0]! }
+        internalReference = try ReferenceRates.combining(
+          bands.map { AgeSpecificCounts(events: $0.events, populations: $0.population) })
+      }
     }
 
     var stats: [String: Statistics] = [:]
@@ -233,6 +242,10 @@ struct GroupCalculator: Sendable {
           if let value = difference.estimate {
             r.difference = estimate(value, difference.intervals)
           }
+          if let a = s.proportion, let b = referenceStats?.proportion {
+            let odds = Comparison.oddsRatio(a, versus: b)
+            if let value = odds.estimate { r.oddsRatio = estimate(value, odds.intervals) }
+          }
           r.significance = levels.compactMap { ratio.significance(at: $0) }
           if r.significance.count != levels.count { r.significance = [] }
           for f in ratio.flags.map(\.rawValue) where !flags.contains(f) { flags.append(f) }
@@ -318,6 +331,9 @@ struct GroupCalculator: Sendable {
       if let referenceFile {
         notes.append(
           "Indirectly standardised ratios (SMR = observed ÷ expected) use the reference rates in \(referenceFile.file), by age\(referenceFile.extraKeys.isEmpty ? "" : " and " + referenceFile.extraKeys.joined(separator: ", ")); limits by \(countMethodText).")
+      } else if let name = referenceRatesGroup {
+        notes.append(
+          "Indirectly standardised ratios (SMR = observed ÷ expected) use the age-specific rates of the group \(name) as the reference; limits by \(countMethodText).")
       } else {
         notes.append(
           "Indirectly standardised ratios (SMR = observed ÷ expected) use age-specific rates of all groups together as the reference; limits by \(countMethodText).")

@@ -49,6 +49,8 @@ public struct GroupResult: Sendable, Equatable {
   public var ratio: EstimateWithLimits?
   /// The difference from the reference group on the multiplier's scale.
   public var difference: EstimateWithLimits?
+  /// For proportions, the odds ratio against the reference group (Woolf), ×1.
+  public var oddsRatio: EstimateWithLimits?
   /// The significance word at each confidence level, from the ratio's interval.
   public var significance: [Significance]
   /// Observed events for indirect standardisation.
@@ -82,7 +84,8 @@ public struct GroupResult: Sendable, Equatable {
 ///
 /// Columns: the `--by` columns first (input names), then `group`, `group_code`, `events`,
 /// `population`, the crude columns (`crude_rate` or `proportion` with `_lower`/`_upper`), `asr`,
-/// `ratio`, `difference` with their limits, `significance`, `flag`; with `--indirect` also
+/// `ratio`, `difference` with their limits (for proportions the ratio is the risk ratio and
+/// `odds_ratio` follows), `significance`, `flag`; with `--indirect` also
 /// `observed, expected, smr, smr_lower, smr_upper, isr, isr_lower, isr_upper`. With two confidence
 /// levels every limit column (and `significance`) is suffixed `_95`, `_99.8`, ….
 public struct TidyTableBuilder: Sendable {
@@ -129,6 +132,7 @@ public struct TidyTableBuilder: Sendable {
     columns += estimateColumns("asr", "asr")
     columns += estimateColumns("ratio", "ratio")
     columns += estimateColumns("difference", "difference")
+    if proportions { columns += estimateColumns("odds_ratio", "odds_ratio") }
     columns += suffixes.map { .init("significance" + $0, .text) }
     columns.append(.init("flag", .text))
     if indirect {
@@ -158,6 +162,7 @@ public struct TidyTableBuilder: Sendable {
       let comparisonHidden = r.suppressed || r.comparisonSuppressed
       row += cells(r.crude) + cells(r.standardised)
       row += cells(r.ratio, hidden: comparisonHidden) + cells(r.difference, hidden: comparisonHidden)
+      if proportions { row += cells(r.oddsRatio, hidden: comparisonHidden) }
       for i in suffixes.indices {
         row.append(
           comparisonHidden || i >= r.significance.count

@@ -62,7 +62,7 @@ struct AnalyseCommand: ParsableCommand {
   @Flag(help: "Also standardise indirectly (SMR, ISR).")
   var indirect = false
 
-  @Option(help: "Reference rates for --indirect: the age column plus events,population or rate.")
+  @Option(help: "Reference rates for --indirect: a CSV (the age column plus events,population or rate per --multiplier), or a group whose rates are the reference (default: all groups together).")
   var referenceRates: String?
 
   @Option(help: "dobson | fay-feuer | tiwari (standardised rates); exact | byar (counts); wilson | clopper-pearson (proportions).")
