@@ -19,7 +19,10 @@ struct DisparityCommand: ParsableCommand {
       Exit status: 0 success, 1 bad data (the message names the file, line and column), \
       2 bad usage (options, configuration or paths).
       """,
-    subcommands: [AnalyseCommand.self, NormaliseCommand.self]
+    subcommands: [
+      AnalyseCommand.self, NormaliseCommand.self, ValidateCommand.self, InitCommand.self,
+      SchemesCommand.self, StandardsCommand.self,
+    ]
   )
 
   /// Runs the command and maps every failure to the exit status of ARCHITECTURE.md:
