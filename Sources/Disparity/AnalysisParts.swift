@@ -416,13 +416,11 @@ extension StrataCounts {
     var notes: [String] = []
     if total.eventsMissing > 0 {
       notes.append(
-        "\(file): \(total.eventsMissing) row(s) had no event count (empty or NA) and add nothing to the events."
-      )
+        "\(file): \(total.eventsMissing) row(s) had no event count (empty or NA) and add nothing to the events.")
     }
     if total.eventsSuppressed > 0 {
       notes.append(
-        "\(file): \(total.eventsSuppressed) row(s) had an event count suppressed at source (e.g. <5); they add nothing to the events, so rates are underestimates."
-      )
+        "\(file): \(total.eventsSuppressed) row(s) had an event count suppressed at source (e.g. <5); they add nothing to the events, so rates are underestimates.")
     }
     if total.populationMissing > 0 {
       notes.append("\(file): \(total.populationMissing) row(s) had no \(kind) value (empty or NA).")
