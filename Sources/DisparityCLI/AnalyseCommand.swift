@@ -59,6 +59,7 @@ struct AnalyseCommand: ParsableCommand {
         format: options.logFormat?.lowercased() == "json" ? .json : .text,
         quiet: options.quiet ?? false)
       let specification = try options.specification()
+      if specification.inputs.isEmpty { throw AnalysisError.noInput }
       let formats = try OutputFormat.parseList(options.effectiveFormat.joined(separator: ","))
       log.info("settings", options.settingsSummary(for: specification))
 
