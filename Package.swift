@@ -13,7 +13,9 @@ let package = Package(
     .executable(name: "disparity", targets: ["DisparityCLI"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
   ],
   targets: [
     // C and C++ shims.
@@ -74,6 +76,7 @@ let package = Package(
       dependencies: [
         "DisparityIngest", "DisparityNormalise", "DisparityTabulate", "DisparityStatistics",
         "DisparityLinearAlgebra", "DisparityInequality", "DisparityRegression", "DisparityReport",
+        .product(name: "TOMLKit", package: "TOMLKit"),
       ]
     ),
     .executableTarget(

@@ -206,7 +206,7 @@ struct GroupClassifier: Sendable {
   ) throws -> [GroupPlacement] {
     var weights = [Double](repeating: 0, count: counts.groups.count)
     var rows = [Int](repeating: 0, count: counts.groups.count)
-    for (key, t) in counts.totals {
+    for (key, t) in counts.totalsInFirstAppearanceOrder {
       weights[Int(key.group)] += t.events
       rows[Int(key.group)] += t.rows
     }
@@ -415,7 +415,9 @@ struct Cube: Sendable {
   mutating func redistributeUnknown() -> [String] {
     var notes: [String] = []
     for s in strata.indices {
-      let known = strata[s].groups.values.reduce(0) { $0 + $1.events.reduce(0, +) }
+      let known = strata[s].groups.keys.sorted().reduce(0) {
+        $0 + strata[s].groups[$1]!.events.reduce(0, +)
+      }
       let other = strata[s].unknownEvents + strata[s].excludedEvents
       guard known > 0, other > 0 else { continue }
       let factor = (known + other) / known

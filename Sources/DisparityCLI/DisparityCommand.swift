@@ -20,7 +20,8 @@ struct DisparityCommand: ParsableCommand {
       2 bad usage (options, configuration or paths).
       """,
     subcommands: [
-      AnalyseCommand.self, NormaliseCommand.self, InequalityCommand.self, ModelCommand.self,
+      AnalyseCommand.self, NormaliseCommand.self, ValidateCommand.self, InequalityCommand.self,
+      ModelCommand.self, InitCommand.self, SchemesCommand.self, StandardsCommand.self,
       NotebookCommand.self,
     ]
   )

@@ -101,7 +101,7 @@ struct InequalityCommand: ParsableCommand {
     guard try OutputFormat.parseList(format) == [.csv] else {
       throw ValidationError("disparity inequality writes csv only; use --format csv.")
     }
-    let levels = try parseConfidence(confidence)
+    let levels = try AnalysisOptions.parseConfidence(confidence)
     guard levels.count == 1 else {
       throw ValidationError("--confidence takes one level here, e.g. 0.95.")
     }
