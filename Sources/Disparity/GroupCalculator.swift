@@ -203,7 +203,10 @@ struct GroupCalculator: Sendable {
         flags += smr.flags.map(\.rawValue)
       }
       if let isr = s.isr { r.isr = estimate(isr.value, isr.intervals) }
-      if !cell.hasPopulation && specification.denominatorExpected {
+      // A population of 0 leaves every rate empty, as a missing one does: say why.
+      if specification.denominatorExpected
+        && (!cell.hasPopulation || cell.population.reduce(0, +) == 0)
+      {
         flags.append("no population")
       }
       if code == referenceCode {
