@@ -139,6 +139,7 @@ struct GroupCalculator: Sendable {
     var referenceStats: Statistics? = nil
     var referenceName: String? = nil
     var referenceCode: String? = nil
+    var absentReference: String? = nil
     switch specification.reference {
     case .none: break
     case .overall:
@@ -168,7 +169,17 @@ struct GroupCalculator: Sendable {
         return ca.events.reduce(0, +) < cb.events.reduce(0, +)
       }
     case .group(let name):
-      referenceCode = try resolveReference(name, among: codes)
+      do {
+        referenceCode = try resolveReference(name, among: codes)
+      } catch {
+        // A group of the data that this stratum of --by lacks: no comparisons here (flagged),
+        // rather than an error saying the group is not in the data.
+        let everywhere = groupOrder.filter { code in
+          cube.strata.contains { $0.groups[code] != nil }
+        }
+        let code = try resolveReference(name, among: everywhere)
+        absentReference = labels[code] ?? code
+      }
     }
     if let referenceCode {
       referenceStats = stats[referenceCode]
@@ -222,6 +233,8 @@ struct GroupCalculator: Sendable {
           if r.significance.count != levels.count { r.significance = [] }
           for f in ratio.flags.map(\.rawValue) where !flags.contains(f) { flags.append(f) }
         }
+      } else if let absentReference {
+        flags.append("no reference group in this stratum (\(absentReference))")
       }
       var seen = Set<String>()
       r.flags = flags.filter { seen.insert($0).inserted }
@@ -284,23 +297,28 @@ struct GroupCalculator: Sendable {
     switch specification.measure {
     case .rate:
       notes.append(
-        "Rates are per \(scale) population, with \(levelsText) confidence intervals: \(countMethodText) for counts and crude rates.")
+        "Rates are per \(scale) population, with \(levelsText) confidence intervals: \(countMethodText) for counts and crude rates."
+      )
     case .proportion:
       notes.append(
-        "Proportions are per \(scale), with \(levelsText) confidence intervals by the \(methods.proportions == .wilson ? "Wilson score" : "Clopper–Pearson exact") method.")
+        "Proportions are per \(scale), with \(levelsText) confidence intervals by the \(methods.proportions == .wilson ? "Wilson score" : "Clopper–Pearson exact") method."
+      )
     }
     if let standard {
       notes.append(
-        "Directly standardised rates use the \(standard.aligned.standard.name) standard population, with \(standardisedMethodText) intervals.")
+        "Directly standardised rates use the \(standard.aligned.standard.name) standard population, with \(standardisedMethodText) intervals."
+      )
       notes += standard.aligned.notes
     }
     if specification.indirect {
       if let referenceFile {
         notes.append(
-          "Indirectly standardised ratios (SMR = observed ÷ expected) use the reference rates in \(referenceFile.file), by age\(referenceFile.extraKeys.isEmpty ? "" : " and " + referenceFile.extraKeys.joined(separator: ", ")); limits by \(countMethodText).")
+          "Indirectly standardised ratios (SMR = observed ÷ expected) use the reference rates in \(referenceFile.file), by age\(referenceFile.extraKeys.isEmpty ? "" : " and " + referenceFile.extraKeys.joined(separator: ", ")); limits by \(countMethodText)."
+        )
       } else {
         notes.append(
-          "Indirectly standardised ratios (SMR = observed ÷ expected) use age-specific rates of all groups together as the reference; limits by \(countMethodText).")
+          "Indirectly standardised ratios (SMR = observed ÷ expected) use age-specific rates of all groups together as the reference; limits by \(countMethodText)."
+        )
       }
     }
     switch specification.reference {
@@ -309,19 +327,22 @@ struct GroupCalculator: Sendable {
       if !referenceNames.isEmpty {
         let how = specification.reference == .largest ? " (the largest group)" : ""
         notes.append(
-          "Ratios and differences compare each group with \(referenceNames.joined(separator: "; "))\(how): of standardised rates where ages are given, of crude rates otherwise; ratio intervals on the log scale. \"Higher\" or \"lower\" means the ratio's interval excludes 1.")
+          "Ratios and differences compare each group with \(referenceNames.joined(separator: "; "))\(how): of standardised rates where ages are given, of crude rates otherwise; ratio intervals on the log scale. \"Higher\" or \"lower\" means the ratio's interval excludes 1."
+        )
       }
     }
     switch specification.unknown {
     case .exclude:
       notes.append(
-        "Records of unknown ethnicity (not stated or not known) are left out of every group; their number is given under data quality.")
+        "Records of unknown ethnicity (not stated or not known) are left out of every group; their number is given under data quality."
+      )
     case .redistribute:
       notes += redistribution
     }
     if !specification.noSuppress {
       notes.append(
-        "Disclosure control: counts from 1 to \(CSVRendererFormat.number(specification.suppressThreshold)) and every value computed from them are suppressed ([c]).")
+        "Disclosure control: counts from 1 to \(CSVRendererFormat.number(specification.suppressThreshold)) and every value computed from them are suppressed ([c])."
+      )
     }
     return notes
   }
