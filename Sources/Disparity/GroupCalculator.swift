@@ -52,9 +52,9 @@ struct GroupCalculator: Sendable {
 
   var multiplier: Double { specification.effectiveMultiplier }
 
-  func statistics(of cell: Cube.Cell, code: String, reference: ReferenceRates?) throws
-    -> Statistics
-  {
+  func statistics(
+    of cell: Cube.Cell, code: String, reference: ReferenceRates?, by: [String] = []
+  ) throws -> Statistics {
     var s = Statistics()
     let events = cell.events.reduce(0, +)
     let population = cell.population.reduce(0, +)
@@ -111,7 +111,10 @@ struct GroupCalculator: Sendable {
         }
       }
     } catch let error as StatisticsError {
-      throw error.located(at: nil, group: labels[code] ?? code)
+      // Name the stratum of --by too: the group alone does not say where to look.
+      let stratum = zip(specification.by, by).map { "\($0) \($1)" }.joined(separator: ", ")
+      let group = labels[code] ?? code
+      throw error.located(at: nil, group: stratum.isEmpty ? group : "\(group)\" in \"\(stratum)")
     }
     return s
   }
@@ -132,7 +135,7 @@ struct GroupCalculator: Sendable {
     var stats: [String: Statistics] = [:]
     for code in codes {
       stats[code] = try statistics(
-        of: stratum.groups[code]!, code: code, reference: internalReference)
+        of: stratum.groups[code]!, code: code, reference: internalReference, by: stratum.by)
     }
 
     // The reference group.
@@ -157,7 +160,8 @@ struct GroupCalculator: Sendable {
         all.hasEvents = all.hasEvents || c.hasEvents
         all.hasPopulation = all.hasPopulation || c.hasPopulation
       }
-      referenceStats = try statistics(of: all, code: "overall", reference: internalReference)
+      referenceStats = try statistics(
+        of: all, code: "overall", reference: internalReference, by: stratum.by)
       referenceName = "all groups together"
     case .largest:
       referenceCode = codes.max { a, b in
