@@ -94,7 +94,9 @@ public struct Analysis: Sendable {
     if let ageColumn = spec.age {
       var labels: [(String, SourceLocation)] = []
       if eventsHaveAge {
-        labels += events.ages.strings.map { ($0, SourceLocation(file: spec.inputs[0], columnName: ageColumn)) }
+        labels += events.ages.strings.map {
+          ($0, SourceLocation(file: spec.inputs[0], columnName: ageColumn))
+        }
       }
       if let population {
         labels += population.ages.strings.map {
@@ -103,8 +105,18 @@ public struct Analysis: Sendable {
       }
       if eventsHaveAge {
         let standard = try StandardPopulation.named(orPath: spec.standard)
-        standardBands = try AgeAlignment(
-          standard: standard, labels: labels, recordLevel: spec.numerator == nil)
+        do {
+          standardBands = try AgeAlignment(
+            standard: standard, labels: labels, recordLevel: spec.numerator == nil)
+        } catch let error as AgeBandingError {
+          // Tabulation keeps each distinct label without its place; find the row it came from.
+          throw error.locatingLabels { label, location in
+            let inPopulation = spec.populationFile != nil && location?.file == spec.populationFile
+            return firstRow(
+              holding: label, column: ageColumn,
+              files: inPopulation ? [spec.populationFile!] : spec.inputs, delimiter: spec.delimiter)
+          }
+        }
       }
     }
     var referenceBands: AgeAlignment? = nil
@@ -176,6 +188,69 @@ public struct Analysis: Sendable {
     return AnalysisResult(
       report: report, groups: results, dataQuality: quality,
       dataQualityText: qualityLines.joined(separator: "\n"))
+  }
+}
+
+/// The first row of `files` whose `column` holds `label` (trimmed), for a message about a label
+/// that tabulation kept without its place; `nil` if none is found.
+///
+/// It reads the files again, so it is for error paths only; standard input, already read, is
+/// skipped.
+func firstRow(holding label: String, column: String, files: [String], delimiter: CSVDelimiter?)
+  -> SourceLocation?
+{
+  struct Found: Error { let location: SourceLocation }
+  for file in files where file != "-" {
+    guard let reader = try? CSVReader(path: file, options: CSVReadOptions(delimiter: delimiter)),
+      let index = reader.header.firstIndex(of: column)
+    else { continue }
+    do {
+      try reader.forEachRecord { record in
+        if index < record.count && record[index].trimmed.equals(label) {
+          throw Found(location: record.location(column: index))
+        }
+      }
+    } catch let found as Found {
+      return found.location
+    } catch {
+      continue
+    }
+  }
+  return nil
+}
+
+extension AgeBandingError {
+  /// The same error with each label's location replaced by `locate(label, location)` where that
+  /// finds one (e.g. the file, line and column of the first row holding the label).
+  func locatingLabels(_ locate: (String, SourceLocation?) -> SourceLocation?) -> AgeBandingError {
+    func at(_ label: String, _ location: SourceLocation?) -> SourceLocation? {
+      locate(label, location) ?? location
+    }
+    switch self {
+    case .unrecognisedLabel(let label, let location):
+      return .unrecognisedLabel(label, location: at(label, location))
+    case .implausibleAge(let label, let location):
+      return .implausibleAge(label, location: at(label, location))
+    case .reversedBand(let label, let location):
+      return .reversedBand(label, location: at(label, location))
+    case .straddlesStandard(let label, let band, let location, let standard, let bands):
+      return .straddlesStandard(
+        label: label, band: band, location: at(label, location), standard: standard,
+        standardBands: bands)
+    case .outsideStandard(let label, let band, let location, let standard, let bands):
+      return .outsideStandard(
+        label: label, band: band, location: at(label, location), standard: standard,
+        standardBands: bands)
+    case .overlappingLabels(let first, let firstLocation, let second, let secondLocation):
+      return .overlappingLabels(
+        first: first, firstLocation: at(first, firstLocation), second: second,
+        secondLocation: at(second, secondLocation))
+    case .straddlesAnalysisBands(let label, let band, let location, let bands):
+      return .straddlesAnalysisBands(
+        label: label, band: band, location: at(label, location), analysisBands: bands)
+    case .standardBandsWithoutData:
+      return self
+    }
   }
 }
 
