@@ -81,7 +81,17 @@ public struct Analysis: Sendable {
     var classifier = GroupClassifier(normaliser: normaliser)
     var quality = EthnicityDataQuality(scheme: normaliser.target)
     let eventGroups = try classifier.classify(events, quality: &quality, file: "input")
-    if spec.strict { try quality.checkStrict() }
+    if spec.strict {
+      do {
+        try quality.checkStrict()
+      } catch let error as EthnicityError {
+        // Point at the row where the first listed value was first seen.
+        throw StrictModeError(error: error) { value in
+          (0..<events.groups.count).first { events.groups.string(Int32($0)) == value }
+            .flatMap { $0 < events.groupFirstSeen.count ? events.groupFirstSeen[$0] : nil }
+        }
+      }
+    }
     let populationGroups = try population.map { counts in
       var ignored = EthnicityDataQuality(scheme: normaliser.target)
       return try classifier.classify(counts, quality: &ignored, file: "population")
@@ -188,6 +198,34 @@ public struct Analysis: Sendable {
     return AnalysisResult(
       report: report, groups: results, dataQuality: quality,
       dataQualityText: qualityLines.joined(separator: "\n"))
+  }
+}
+
+/// Strict mode's error (unmapped values or collective terms), placed at the first row holding
+/// the first value it lists, so the message names file, line and column like other data errors.
+struct StrictModeError: DisparityError {
+  /// The error listing the values.
+  let error: EthnicityError
+  /// Where the first listed value was first seen, when known.
+  let location: SourceLocation?
+
+  /// Places `error` with `locate`, which gives the first row holding a raw value.
+  init(error: EthnicityError, locate: (String) -> SourceLocation?) {
+    self.error = error
+    if case .unmappedValues(_, let unmapped, let collective) = error,
+      let first = (unmapped + collective).first
+    {
+      location = locate(first.value)
+    } else {
+      location = error.location
+    }
+  }
+
+  var kind: ErrorKind { error.kind }
+
+  var description: String {
+    guard let location, error.location == nil else { return error.description }
+    return "\(location): \(error.description)"
   }
 }
 
