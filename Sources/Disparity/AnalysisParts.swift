@@ -308,7 +308,7 @@ struct Cube: Sendable {
     if hasAge, let bands {
       bandOf = counts.ages.strings.map { (try? bands.index(of: $0)) ?? 0 }
     }
-    for (key, t) in counts.totals {
+    for (key, t) in counts.totalsInFileOrder {
       var by = split(counts, key.by)
       if extraKeysInBy { by = Array(by.prefix(byColumns)) }
       let s = stratumIndex(by)
@@ -338,7 +338,7 @@ struct Cube: Sendable {
     let referenceOf = referenceBands.map { b in
       ages.map { label in (try? b.index(of: label)).map { b.aligned.bands[$0] } }
     }
-    for (key, t) in counts.totals {
+    for (key, t) in counts.totalsInFileOrder {
       guard case .group(let code) = groups[Int(key.group)] else { continue }
       let all = split(counts, key.by)
       let by = Array(all.prefix(byColumns))
@@ -365,7 +365,9 @@ struct Cube: Sendable {
   mutating func redistributeUnknown() -> [String] {
     var notes: [String] = []
     for s in strata.indices {
-      let known = strata[s].groups.values.reduce(0) { $0 + $1.events.reduce(0, +) }
+      let known = strata[s].groups.keys.sorted().reduce(0) {
+        $0 + strata[s].groups[$1]!.events.reduce(0, +)
+      }
       let other = strata[s].unknownEvents + strata[s].excludedEvents
       guard known > 0, other > 0 else { continue }
       let factor = (known + other) / known
@@ -398,6 +400,18 @@ struct Cube: Sendable {
 }
 
 extension StrataCounts {
+  /// The totals ordered by their interned ids (`--by` combination, group, age), which follow the
+  /// order of first appearance in the files.
+  ///
+  /// Iterating `totals` directly follows the dictionary's hash order, which changes from run to
+  /// run: the strata came out in a different order each time, and sums of fractional counts could
+  /// differ in the last bit, so two runs on the same input did not give byte-identical outputs.
+  var totalsInFileOrder: [(key: RawStratumKey, value: StratumTotals)] {
+    totals.sorted { a, b in
+      (a.key.by, a.key.group, a.key.age) < (b.key.by, b.key.group, b.key.age)
+    }
+  }
+
   /// Data-quality notes on missing and suppressed values in an input.
   func inputNotes(file: String, kind: String) -> [String] {
     var total = StratumTotals()
@@ -405,11 +419,13 @@ extension StrataCounts {
     var notes: [String] = []
     if total.eventsMissing > 0 {
       notes.append(
-        "\(file): \(total.eventsMissing) row(s) had no event count (empty or NA) and add nothing to the events.")
+        "\(file): \(total.eventsMissing) row(s) had no event count (empty or NA) and add nothing to the events."
+      )
     }
     if total.eventsSuppressed > 0 {
       notes.append(
-        "\(file): \(total.eventsSuppressed) row(s) had an event count suppressed at source (e.g. <5); they add nothing to the events, so rates are underestimates.")
+        "\(file): \(total.eventsSuppressed) row(s) had an event count suppressed at source (e.g. <5); they add nothing to the events, so rates are underestimates."
+      )
     }
     if total.populationMissing > 0 {
       notes.append("\(file): \(total.populationMissing) row(s) had no \(kind) value (empty or NA).")
