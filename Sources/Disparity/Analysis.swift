@@ -171,6 +171,8 @@ public struct Analysis: Sendable {
       results = DisclosureControl(
         threshold: spec.suppressThreshold, comparisonsEmbedTotals: spec.reference == .overall
       ).apply(to: results)
+      results = SecondarySuppression(referenceRatesFromData: spec.indirect && referenceFile == nil)
+        .apply(to: results)
     }
 
     // 7. The report.
@@ -198,6 +200,49 @@ public struct Analysis: Sendable {
     return AnalysisResult(
       report: report, groups: results, dataQuality: quality,
       dataQualityText: qualityLines.joined(separator: "\n"))
+  }
+}
+
+/// Secondary suppression that primary suppression (``DisclosureControl``) leaves open: values of
+/// other groups from which a suppressed count can be worked out.
+///
+/// - A suppressed reference group: every ratio and difference in its stratum embeds its rate
+///   (e.g. difference = rate − reference rate), and its population is shown, so its count could
+///   be recovered. Those comparisons are suppressed.
+/// - Reference rates for indirect standardisation taken from the data (no `--reference-rates`):
+///   the expected counts add up to the stratum's total events, and ISR ÷ SMR is the stratum's
+///   crude rate, so with the other groups' observed counts a suppressed count could be recovered.
+///   In a stratum with a suppressed group, every group's expected count, SMR and ISR are
+///   suppressed.
+struct SecondarySuppression {
+  /// Whether indirect standardisation used reference rates from the data.
+  var referenceRatesFromData: Bool
+
+  func apply(to results: [GroupResult]) -> [GroupResult] {
+    var out = results
+    let suppressedReference = Set(out.filter { $0.isReference && $0.suppressed }.map(\.by))
+    let strataWithSuppression = Set(out.filter(\.suppressed).map(\.by))
+    for i in out.indices {
+      if suppressedReference.contains(out[i].by) && !out[i].suppressed
+        && !out[i].comparisonSuppressed && (out[i].ratio != nil || out[i].difference != nil)
+      {
+        out[i].comparisonSuppressed = true
+        out[i].flags.append(
+          "\(DisclosureControl.symbol) comparison suppressed: the reference group's count is suppressed"
+        )
+      }
+      if referenceRatesFromData && strataWithSuppression.contains(out[i].by)
+        && (out[i].smr != nil || out[i].expected != nil)
+      {
+        out[i].indirectSuppressed = true
+        if !out[i].suppressed {
+          out[i].flags.append(
+            "\(DisclosureControl.symbol) expected, SMR and ISR suppressed: reference rates from these data would reveal a suppressed count"
+          )
+        }
+      }
+    }
+    return out
   }
 }
 

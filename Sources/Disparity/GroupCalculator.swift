@@ -225,6 +225,7 @@ struct GroupCalculator: Sendable {
         flags.append("no population")
       }
       if code == referenceCode {
+        r.isReference = true
         flags.append("reference group")
       } else if let ref = referenceStats {
         let comparison = try compare(s, with: ref)
