@@ -236,7 +236,15 @@ struct GroupCalculator: Sendable {
           }
           r.significance = levels.compactMap { ratio.significance(at: $0) }
           if r.significance.count != levels.count { r.significance = [] }
-          for f in ratio.flags.map(\.rawValue) where !flags.contains(f) { flags.append(f) }
+          // Flags the group's own estimates did not raise came from the reference side: say so,
+          // rather than flag a group of 20 events "fewer than 10 events".
+          for f in ratio.flags where !flags.contains(f.rawValue) {
+            switch f {
+            case .fewerThan10Events: flags.append("reference group: fewer than 10 events")
+            case .noEvents: continue  // the reference's; "no events in the reference group" says it
+            default: flags.append(f.rawValue)
+            }
+          }
         }
       } else if let absentReference {
         flags.append("no reference group in this stratum (\(absentReference))")
