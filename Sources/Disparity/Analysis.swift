@@ -185,7 +185,8 @@ public struct Analysis: Sendable {
       redistribution: redistributionNotes)
     var qualityLines = quality.text.split(separator: "\n").map(String.init)
     qualityLines += events.inputNotes(file: spec.inputs.joined(separator: ", "), kind: "events")
-    if let population {
+    // With the population in the events' file they are the same counts, already noted above.
+    if let population, !populationInSameFile {
       qualityLines += population.inputNotes(
         file: spec.populationFile ?? spec.inputs.joined(separator: ", "), kind: "population")
     }
