@@ -259,6 +259,10 @@ struct Cube: Sendable {
     var referencePopulation: [ReferenceKey: Double] = [:]
     var hasEvents = false
     var hasPopulation = false
+    /// Rows whose event count was missing or suppressed at source (e.g. "<5").
+    var incompleteEventRows = 0
+    /// Rows whose population was missing or suppressed at source.
+    var incompletePopulationRows = 0
   }
 
   /// A reference band (an age band and the values of any extra key columns).
@@ -324,6 +328,7 @@ struct Cube: Sendable {
         let b = hasAge && key.age >= 0 ? bandOf[Int(key.age)] : 0
         cell.events[b] += t.events
         cell.hasEvents = true
+        cell.incompleteEventRows += t.eventsMissing + t.eventsSuppressed
         strata[s].groups[code] = cell
       }
     }
@@ -351,6 +356,7 @@ struct Cube: Sendable {
       }
       let b = key.age >= 0 ? (bandOf?[Int(key.age)] ?? 0) : 0
       cell.population[b] += t.population
+      cell.incompletePopulationRows += t.populationMissing + t.populationSuppressed
       if let referenceOf, key.age >= 0, let band = referenceOf[Int(key.age)] {
         cell.referencePopulation[ReferenceKey(band: band, keys: extra), default: 0] += t.population
       }

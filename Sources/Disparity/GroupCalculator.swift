@@ -218,6 +218,18 @@ struct GroupCalculator: Sendable {
         flags += smr.flags.map(\.rawValue)
       }
       if let isr = s.isr { r.isr = estimate(isr.value, isr.intervals) }
+      // Counts missing or suppressed at source ("<5") were added as nothing: the group's values
+      // are underestimates, and "no events" would be untrue.
+      if cell.incompleteEventRows > 0 {
+        flags.removeAll { $0 == ResultFlag.noEvents.rawValue }
+        flags.append(
+          "events missing or suppressed at source in \(cell.incompleteEventRows) row(s): values are underestimates"
+        )
+      }
+      if cell.incompletePopulationRows > 0 {
+        flags.append(
+          "population missing or suppressed at source in \(cell.incompletePopulationRows) row(s)")
+      }
       // A population of 0 leaves every rate empty, as a missing one does: say why.
       if specification.denominatorExpected
         && (!cell.hasPopulation || cell.population.reduce(0, +) == 0)
