@@ -94,7 +94,17 @@ public struct Analysis: Sendable {
     var classifier = GroupClassifier(normaliser: normaliser)
     var quality = EthnicityDataQuality(scheme: normaliser.target)
     let eventGroups = try classifier.classify(events, quality: &quality, file: "input")
-    if spec.strict { try quality.checkStrict() }
+    if spec.strict {
+      do {
+        try quality.checkStrict()
+      } catch let error as EthnicityError {
+        // Point at the row where the first listed value was first seen.
+        throw StrictModeError(error: error) { value in
+          (0..<events.groups.count).first { events.groups.string(Int32($0)) == value }
+            .flatMap { $0 < events.groupFirstSeen.count ? events.groupFirstSeen[$0] : nil }
+        }
+      }
+    }
     let populationGroups = try population.map { counts in
       var ignored = EthnicityDataQuality(scheme: normaliser.target)
       return try classifier.classify(counts, quality: &ignored, file: "population")
@@ -107,7 +117,9 @@ public struct Analysis: Sendable {
     if let ageColumn = spec.age {
       var labels: [(String, SourceLocation)] = []
       if eventsHaveAge {
-        labels += events.ages.strings.map { ($0, SourceLocation(file: spec.inputs[0], columnName: ageColumn)) }
+        labels += events.ages.strings.map {
+          ($0, SourceLocation(file: spec.inputs[0], columnName: ageColumn))
+        }
       }
       if let population {
         labels += population.ages.strings.map {
@@ -116,8 +128,18 @@ public struct Analysis: Sendable {
       }
       if eventsHaveAge {
         let standard = try StandardPopulation.named(orPath: spec.standard)
-        standardBands = try AgeAlignment(
-          standard: standard, labels: labels, recordLevel: spec.numerator == nil)
+        do {
+          standardBands = try AgeAlignment(
+            standard: standard, labels: labels, recordLevel: spec.numerator == nil)
+        } catch let error as AgeBandingError {
+          // Tabulation keeps each distinct label without its place; find the row it came from.
+          throw error.locatingLabels { label, location in
+            let inPopulation = spec.populationFile != nil && location?.file == spec.populationFile
+            return firstRow(
+              holding: label, column: ageColumn,
+              files: inPopulation ? [spec.populationFile!] : spec.inputs, delimiter: spec.delimiter)
+          }
+        }
       }
     }
     var referenceBands: AgeAlignment? = nil
@@ -169,6 +191,8 @@ public struct Analysis: Sendable {
       results = DisclosureControl(
         threshold: spec.suppressThreshold, comparisonsEmbedTotals: spec.reference == .overall
       ).apply(to: results)
+      results = SecondarySuppression(referenceRatesFromData: spec.indirect && referenceFile == nil)
+        .apply(to: results)
     }
 
     // 7. The report.
@@ -203,7 +227,8 @@ public struct Analysis: Sendable {
       redistribution: redistributionNotes) + adjustmentNotes
     var qualityLines = quality.text(weightUnit: "events").split(separator: "\n").map(String.init)
     qualityLines += events.inputNotes(file: spec.inputs.joined(separator: ", "), kind: "events")
-    if let population {
+    // With the population in the events' file they are the same counts, already noted above.
+    if let population, !populationInSameFile {
       qualityLines += population.inputNotes(
         file: spec.populationFile ?? spec.inputs.joined(separator: ", "), kind: "population")
     }
@@ -218,6 +243,140 @@ public struct Analysis: Sendable {
     return AnalysisResult(
       report: report, groups: results, dataQuality: quality,
       dataQualityText: qualityLines.joined(separator: "\n"))
+  }
+}
+
+/// Secondary suppression that primary suppression (``DisclosureControl``) leaves open: values of
+/// other groups from which a suppressed count can be worked out.
+///
+/// - A suppressed reference group: every ratio and difference in its stratum embeds its rate
+///   (e.g. difference = rate − reference rate), and its population is shown, so its count could
+///   be recovered. Those comparisons are suppressed.
+/// - Reference rates for indirect standardisation taken from the data (no `--reference-rates`):
+///   the expected counts add up to the stratum's total events, and ISR ÷ SMR is the stratum's
+///   crude rate, so with the other groups' observed counts a suppressed count could be recovered.
+///   In a stratum with a suppressed group, every group's expected count, SMR and ISR are
+///   suppressed.
+struct SecondarySuppression {
+  /// Whether indirect standardisation used reference rates from the data.
+  var referenceRatesFromData: Bool
+
+  func apply(to results: [GroupResult]) -> [GroupResult] {
+    var out = results
+    let suppressedReference = Set(out.filter { $0.isReference && $0.suppressed }.map(\.by))
+    let strataWithSuppression = Set(out.filter(\.suppressed).map(\.by))
+    for i in out.indices {
+      if suppressedReference.contains(out[i].by) && !out[i].suppressed
+        && !out[i].comparisonSuppressed && (out[i].ratio != nil || out[i].difference != nil)
+      {
+        out[i].comparisonSuppressed = true
+        out[i].flags.append(
+          "\(DisclosureControl.symbol) comparison suppressed: the reference group's count is suppressed"
+        )
+      }
+      if referenceRatesFromData && strataWithSuppression.contains(out[i].by)
+        && (out[i].smr != nil || out[i].expected != nil)
+      {
+        out[i].indirectSuppressed = true
+        if !out[i].suppressed {
+          out[i].flags.append(
+            "\(DisclosureControl.symbol) expected, SMR and ISR suppressed: reference rates from these data would reveal a suppressed count"
+          )
+        }
+      }
+    }
+    return out
+  }
+}
+
+/// Strict mode's error (unmapped values or collective terms), placed at the first row holding
+/// the first value it lists, so the message names file, line and column like other data errors.
+struct StrictModeError: DisparityError {
+  /// The error listing the values.
+  let error: EthnicityError
+  /// Where the first listed value was first seen, when known.
+  let location: SourceLocation?
+
+  /// Places `error` with `locate`, which gives the first row holding a raw value.
+  init(error: EthnicityError, locate: (String) -> SourceLocation?) {
+    self.error = error
+    if case .unmappedValues(_, let unmapped, let collective) = error,
+      let first = (unmapped + collective).first
+    {
+      location = locate(first.value)
+    } else {
+      location = error.location
+    }
+  }
+
+  var kind: ErrorKind { error.kind }
+
+  var description: String {
+    guard let location, error.location == nil else { return error.description }
+    return "\(location): \(error.description)"
+  }
+}
+
+/// The first row of `files` whose `column` holds `label` (trimmed), for a message about a label
+/// that tabulation kept without its place; `nil` if none is found.
+///
+/// It reads the files again, so it is for error paths only; standard input, already read, is
+/// skipped.
+func firstRow(holding label: String, column: String, files: [String], delimiter: CSVDelimiter?)
+  -> SourceLocation?
+{
+  struct Found: Error { let location: SourceLocation }
+  for file in files where file != "-" {
+    guard let reader = try? CSVReader(path: file, options: CSVReadOptions(delimiter: delimiter)),
+      let index = reader.header.firstIndex(of: column)
+    else { continue }
+    do {
+      try reader.forEachRecord { record in
+        if index < record.count && record[index].trimmed.equals(label) {
+          throw Found(location: record.location(column: index))
+        }
+      }
+    } catch let found as Found {
+      return found.location
+    } catch {
+      continue
+    }
+  }
+  return nil
+}
+
+extension AgeBandingError {
+  /// The same error with each label's location replaced by `locate(label, location)` where that
+  /// finds one (e.g. the file, line and column of the first row holding the label).
+  func locatingLabels(_ locate: (String, SourceLocation?) -> SourceLocation?) -> AgeBandingError {
+    func at(_ label: String, _ location: SourceLocation?) -> SourceLocation? {
+      locate(label, location) ?? location
+    }
+    switch self {
+    case .unrecognisedLabel(let label, let location):
+      return .unrecognisedLabel(label, location: at(label, location))
+    case .implausibleAge(let label, let location):
+      return .implausibleAge(label, location: at(label, location))
+    case .reversedBand(let label, let location):
+      return .reversedBand(label, location: at(label, location))
+    case .straddlesStandard(let label, let band, let location, let standard, let bands):
+      return .straddlesStandard(
+        label: label, band: band, location: at(label, location), standard: standard,
+        standardBands: bands)
+    case .outsideStandard(let label, let band, let location, let standard, let bands):
+      return .outsideStandard(
+        label: label, band: band, location: at(label, location), standard: standard,
+        standardBands: bands)
+    case .overlappingLabels(let first, let firstLocation, let second, let secondLocation):
+      return .overlappingLabels(
+        first: first, firstLocation: at(first, firstLocation), second: second,
+        secondLocation: at(second, secondLocation))
+    case .straddlesAnalysisBands(let label, let band, let location, let bands):
+      return .straddlesAnalysisBands(
+        label: label, band: band, location: at(label, location), analysisBands: bands)
+    case .standardBandsWithoutData:
+      return self
+    }
   }
 }
 

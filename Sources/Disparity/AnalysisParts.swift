@@ -263,6 +263,10 @@ struct Cube: Sendable {
     var eventsByFrequency: [Double: [Double]] = [:]
     /// Population by event frequency and band, when the population comes on each frequency row.
     var populationByFrequency: [Double: [Double]] = [:]
+    /// Rows whose event count was missing or suppressed at source (e.g. "<5").
+    var incompleteEventRows = 0
+    /// Rows whose population was missing or suppressed at source.
+    var incompletePopulationRows = 0
   }
 
   /// A reference band (an age band and the values of any extra key columns).
@@ -339,6 +343,7 @@ struct Cube: Sendable {
             t.events
         }
         cell.hasEvents = true
+        cell.incompleteEventRows += t.eventsMissing + t.eventsSuppressed
         strata[s].groups[code] = cell
       }
     }
@@ -376,6 +381,7 @@ struct Cube: Sendable {
       } else {
         cell.population[b] += t.population
       }
+      cell.incompletePopulationRows += t.populationMissing + t.populationSuppressed
       if let referenceOf, key.age >= 0 {
         let band = referenceOf[Int(key.age)]
         cell.referencePopulation[ReferenceKey(band: band, keys: extra), default: 0] += t.population
@@ -470,11 +476,13 @@ extension StrataCounts {
     var notes: [String] = []
     if total.eventsMissing > 0 {
       notes.append(
-        "\(file): \(total.eventsMissing) row(s) had no event count (empty or NA) and add nothing to the events.")
+        "\(file): \(total.eventsMissing) row(s) had no event count (empty or NA) and add nothing to the events."
+      )
     }
     if total.eventsSuppressed > 0 {
       notes.append(
-        "\(file): \(total.eventsSuppressed) row(s) had an event count suppressed at source (e.g. <5); they add nothing to the events, so rates are underestimates.")
+        "\(file): \(total.eventsSuppressed) row(s) had an event count suppressed at source (e.g. <5); they add nothing to the events, so rates are underestimates."
+      )
     }
     if total.populationMissing > 0 {
       notes.append("\(file): \(total.populationMissing) row(s) had no \(kind) value (empty or NA).")

@@ -45,14 +45,26 @@ public enum EthnicityColumnNormaliser {
     var interner = ByteStringInterner()
     var classifications: [EthnicityClassification] = []
     var rowsPerValue: [Int] = []
+    var firstSeen: [SourceLocation] = []
     func classify(_ record: CSVRecord) -> EthnicityClassification {
       let id = Int(record[column].withBytes { interner.id(for: $0) })
       if id == classifications.count {
         classifications.append(normaliser.classify(interner.string(Int32(id))))
         rowsPerValue.append(0)
+        firstSeen.append(record.location(column: column))
       }
       rowsPerValue[id] += 1
       return classifications[id]
+    }
+    /// Strict mode's check, its error placed at the row where the first listed value was seen.
+    func checkStrict(_ quality: EthnicityDataQuality) throws {
+      do {
+        try quality.checkStrict()
+      } catch let error as EthnicityError {
+        throw StrictModeError(error: error) { value in
+          (0..<interner.count).first { interner.string(Int32($0)) == value }.map { firstSeen[$0] }
+        }
+      }
     }
     func summary() -> EthnicityDataQuality {
       var quality = EthnicityDataQuality(scheme: normaliser.target)
@@ -65,11 +77,12 @@ public enum EthnicityColumnNormaliser {
     }
     if strict && !reader.isStream {
       try reader.forEachRecord { _ = classify($0) }
-      try summary().checkStrict()
+      try checkStrict(summary())
       rowsPerValue = rowsPerValue.map { _ in 0 }
     }
     let holdAll = strict && reader.isStream
-    var out = (reader.header.names + ["group_code", "group_label"]).map(quote)
+    var out =
+      (reader.header.names + ["group_code", "group_label"]).map(quote)
       .joined(separator: ",") + "\n"
     try reader.forEachRecord { record in
       let c = classify(record)
@@ -87,7 +100,7 @@ public enum EthnicityColumnNormaliser {
       }
     }
     let quality = summary()
-    if strict { try quality.checkStrict() }
+    if strict { try checkStrict(quality) }
     if !out.isEmpty { try write(out) }
     return Result(summary: quality.text, quality: quality)
   }

@@ -57,9 +57,9 @@ struct GroupCalculator: Sendable {
 
   var multiplier: Double { specification.effectiveMultiplier }
 
-  func statistics(of cell: Cube.Cell, code: String, reference: ReferenceRates?) throws
-    -> Statistics
-  {
+  func statistics(
+    of cell: Cube.Cell, code: String, reference: ReferenceRates?, by: [String] = []
+  ) throws -> Statistics {
     var s = Statistics()
     let events = cell.events.reduce(0, +)
     let population = cell.population.reduce(0, +)
@@ -132,7 +132,10 @@ struct GroupCalculator: Sendable {
         }
       }
     } catch let error as StatisticsError {
-      throw error.located(at: nil, group: labels[code] ?? code)
+      // Name the stratum of --by too: the group alone does not say where to look.
+      let stratum = zip(specification.by, by).map { "\($0) \($1)" }.joined(separator: ", ")
+      let group = labels[code] ?? code
+      throw error.located(at: nil, group: stratum.isEmpty ? group : "\(group)\" in \"\(stratum)")
     }
     return s
   }
@@ -158,13 +161,14 @@ struct GroupCalculator: Sendable {
     var stats: [String: Statistics] = [:]
     for code in codes {
       stats[code] = try statistics(
-        of: stratum.groups[code]!, code: code, reference: internalReference)
+        of: stratum.groups[code]!, code: code, reference: internalReference, by: stratum.by)
     }
 
     // The reference group.
     var referenceStats: Statistics? = nil
     var referenceName: String? = nil
     var referenceCode: String? = nil
+    var absentReference: String? = nil
     switch specification.reference {
     case .none: break
     case .overall:
@@ -182,7 +186,8 @@ struct GroupCalculator: Sendable {
         all.hasEvents = all.hasEvents || c.hasEvents
         all.hasPopulation = all.hasPopulation || c.hasPopulation
       }
-      referenceStats = try statistics(of: all, code: "overall", reference: internalReference)
+      referenceStats = try statistics(
+        of: all, code: "overall", reference: internalReference, by: stratum.by)
       referenceName = "all groups together"
     case .largest:
       referenceCode = codes.max { a, b in
@@ -194,7 +199,17 @@ struct GroupCalculator: Sendable {
         return ca.events.reduce(0, +) < cb.events.reduce(0, +)
       }
     case .group(let name):
-      referenceCode = try resolveReference(name, among: codes)
+      do {
+        referenceCode = try resolveReference(name, among: codes)
+      } catch {
+        // A group of the data that this stratum of --by lacks: no comparisons here (flagged),
+        // rather than an error saying the group is not in the data.
+        let everywhere = groupOrder.filter { code in
+          cube.strata.contains { $0.groups[code] != nil }
+        }
+        let code = try resolveReference(name, among: everywhere)
+        absentReference = labels[code] ?? code
+      }
     }
     if let referenceCode {
       referenceStats = stats[referenceCode]
@@ -230,10 +245,26 @@ struct GroupCalculator: Sendable {
         flags += smr.flags.map(\.rawValue)
       }
       if let isr = s.isr { r.isr = estimate(isr.value, isr.intervals) }
-      if !cell.hasPopulation && specification.denominatorExpected {
+      // Counts missing or suppressed at source ("<5") were added as nothing: the group's values
+      // are underestimates, and "no events" would be untrue.
+      if cell.incompleteEventRows > 0 {
+        flags.removeAll { $0 == ResultFlag.noEvents.rawValue }
+        flags.append(
+          "events missing or suppressed at source in \(cell.incompleteEventRows) row(s): values are underestimates"
+        )
+      }
+      if cell.incompletePopulationRows > 0 {
+        flags.append(
+          "population missing or suppressed at source in \(cell.incompletePopulationRows) row(s)")
+      }
+      // A population of 0 leaves every rate empty, as a missing one does: say why.
+      if specification.denominatorExpected
+        && (!cell.hasPopulation || cell.population.reduce(0, +) == 0)
+      {
         flags.append("no population")
       }
       if code == referenceCode {
+        r.isReference = true
         flags.append("reference group")
       } else if let ref = referenceStats {
         let comparison = try compare(s, with: ref)
@@ -248,8 +279,18 @@ struct GroupCalculator: Sendable {
           }
           r.significance = levels.compactMap { ratio.significance(at: $0) }
           if r.significance.count != levels.count { r.significance = [] }
-          for f in ratio.flags.map(\.rawValue) where !flags.contains(f) { flags.append(f) }
+          // Flags the group's own estimates did not raise came from the reference side: say so,
+          // rather than flag a group of 20 events "fewer than 10 events".
+          for f in ratio.flags where !flags.contains(f.rawValue) {
+            switch f {
+            case .fewerThan10Events: flags.append("reference group: fewer than 10 events")
+            case .noEvents: continue  // the reference's; "no events in the reference group" says it
+            default: flags.append(f.rawValue)
+            }
+          }
         }
+      } else if let absentReference {
+        flags.append("no reference group in this stratum (\(absentReference))")
       }
       var seen = Set<String>()
       r.flags = flags.filter { seen.insert($0).inserted }
@@ -317,14 +358,17 @@ struct GroupCalculator: Sendable {
     switch specification.measure {
     case .rate:
       notes.append(
-        "Rates are per \(scale) population, with \(levelsText) confidence intervals: \(countMethodText) for counts and crude rates.")
+        "Rates are per \(scale) population, with \(levelsText) confidence intervals: \(countMethodText) for counts and crude rates."
+      )
     case .proportion:
       notes.append(
-        "Proportions are per \(scale), with \(levelsText) confidence intervals by the \(methods.proportions == .wilson ? "Wilson score" : "Clopper–Pearson exact") method.")
+        "Proportions are per \(scale), with \(levelsText) confidence intervals by the \(methods.proportions == .wilson ? "Wilson score" : "Clopper–Pearson exact") method."
+      )
     }
     if let standard {
       notes.append(
-        "Directly standardised rates use the \(standard.aligned.standard.name) standard population, with \(standardisedMethodText) intervals.")
+        "Directly standardised rates use the \(standard.aligned.standard.name) standard population, with \(standardisedMethodText) intervals."
+      )
       notes += standard.aligned.notes
     }
     if specification.indirect {
@@ -336,7 +380,8 @@ struct GroupCalculator: Sendable {
           "Indirectly standardised ratios (SMR = observed ÷ expected) use the age-specific rates of the group \(name) as the reference; limits by \(countMethodText).")
       } else {
         notes.append(
-          "Indirectly standardised ratios (SMR = observed ÷ expected) use age-specific rates of all groups together as the reference; limits by \(countMethodText).")
+          "Indirectly standardised ratios (SMR = observed ÷ expected) use age-specific rates of all groups together as the reference; limits by \(countMethodText)."
+        )
       }
     }
     switch specification.reference {
@@ -345,19 +390,22 @@ struct GroupCalculator: Sendable {
       if !referenceNames.isEmpty {
         let how = specification.reference == .largest ? " (the largest group)" : ""
         notes.append(
-          "Ratios and differences compare each group with \(referenceNames.joined(separator: "; "))\(how): of standardised rates where ages are given, of crude rates otherwise; ratio intervals on the log scale. \"Higher\" or \"lower\" means the ratio's interval excludes 1.")
+          "Ratios and differences compare each group with \(referenceNames.joined(separator: "; "))\(how): of standardised rates where ages are given, of crude rates otherwise; ratio intervals on the log scale. \"Higher\" or \"lower\" means the ratio's interval excludes 1."
+        )
       }
     }
     switch specification.unknown {
     case .exclude:
       notes.append(
-        "Records of unknown ethnicity (not stated or not known) are left out of every group; their number is given under data quality.")
+        "Records of unknown ethnicity (not stated or not known) are left out of every group; their number is given under data quality."
+      )
     case .redistribute:
       notes += redistribution
     }
     if !specification.noSuppress {
       notes.append(
-        "Disclosure control: counts from 1 to \(CSVRendererFormat.number(specification.suppressThreshold)) and every value computed from them are suppressed ([c]).")
+        "Disclosure control: counts from 1 to \(CSVRendererFormat.number(specification.suppressThreshold)) and every value computed from them are suppressed ([c])."
+      )
     }
     return notes
   }

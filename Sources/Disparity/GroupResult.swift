@@ -67,6 +67,11 @@ public struct GroupResult: Sendable, Equatable {
   public var suppressed: Bool = false
   /// Whether the comparison with the reference group was suppressed (secondary suppression).
   public var comparisonSuppressed: Bool = false
+  /// Whether this group is its stratum's reference group.
+  public var isReference: Bool = false
+  /// Whether the expected count, SMR and ISR were suppressed (secondary suppression: reference
+  /// rates taken from the data embed the stratum's totals).
+  public var indirectSuppressed: Bool = false
 
   /// Creates a result with only the group and its counts.
   public init(by: [String], code: String, label: String, events: Double, population: Double?) {
@@ -111,7 +116,6 @@ public struct TidyTableBuilder: Sendable {
     guard levels.count > 1 else { return [""] }
     return levels.map { "_" + $0.percentLabel }
   }
-
 
   /// The table.
   public func build(_ results: [GroupResult]) -> ResultTable {
@@ -170,8 +174,12 @@ public struct TidyTableBuilder: Sendable {
       }
       row.append(r.flags.isEmpty ? .empty : .text(r.flags.joined(separator: "; ")))
       if indirect {
-        row += [r.suppressed && r.observed != nil ? confidential : .value(r.observed), .value(r.expected)]
-        row += cells(r.smr) + cells(r.isr)
+        row += [
+          r.suppressed && r.observed != nil ? confidential : .value(r.observed),
+          r.indirectSuppressed && r.expected != nil ? confidential : .value(r.expected),
+        ]
+        let indirectHidden = r.suppressed || r.indirectSuppressed
+        row += cells(r.smr, hidden: indirectHidden) + cells(r.isr, hidden: indirectHidden)
       }
       table.append(row)
     }
