@@ -13,7 +13,8 @@ let package = Package(
     .executable(name: "disparity", targets: ["DisparityCLI"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
   ],
   targets: [
     // C and C++ shims.
@@ -67,7 +68,10 @@ let package = Package(
     ),
     .target(
       name: "DisparityReport",
-      dependencies: ["DisparityIngest", "DisparityStatistics", "DisparityNormalise"]
+      dependencies: [
+        "DisparityIngest", "DisparityStatistics", "DisparityNormalise",
+        .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+      ]
     ),
     .target(
       name: "Disparity",
@@ -116,6 +120,13 @@ let package = Package(
     .testTarget(
       name: "DisparityTests",
       dependencies: ["Disparity"]
+    ),
+    .testTarget(
+      name: "DisparityReportTests",
+      dependencies: [
+        "DisparityReport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+      ],
+      resources: [.copy("Resources")]
     ),
     .testTarget(
       name: "DisparityCLITests",
