@@ -144,7 +144,6 @@ public struct PolicyTableBuilder: Sendable {
     var notes: [String] = []
     if r.suppressed {
       cells.append(.symbol(.confidential))
-      notes.append("[c] withheld to protect confidentiality")
     } else if let e = rate(of: r) {
       let limits = e.limits.first
       cells.append(
@@ -162,14 +161,13 @@ public struct PolicyTableBuilder: Sendable {
       if isReference {
         cells.append(.symbol(.notApplicable))
         cells.append(.text("Reference group"))
-        notes.insert("reference group", at: 0)
       } else if r.suppressed {
         cells.append(.symbol(.confidential))
         cells.append(.symbol(.confidential))
       } else if r.comparisonSuppressed {
         cells.append(.symbol(.confidential))
         cells.append(.symbol(.confidential))
-        notes.append("[c] comparison withheld to protect confidentiality")
+        notes.append("[c] comparison withheld")
       } else if let ratio = r.ratio {
         let limits = ratio.limits.first
         let ratioUnreliable = unreliable || (referenceEvents.map { $0 < 10 } ?? false)
@@ -223,6 +221,11 @@ public struct PolicyTableBuilder: Sendable {
     for r in results {
       if members[r.by] == nil { order.append(r.by) }
       members[r.by, default: []].append(r)
+    }
+    order.sort { a, b in
+      a.lexicographicallyPrecedes(b) {
+        $0.localizedStandardCompare($1) == .orderedAscending
+      }
     }
     return order.map { by in
       let rows = EthnicGroupNames.ordered(members[by]!) { $0.label }
@@ -342,8 +345,12 @@ public struct PolicyTableBuilder: Sendable {
       if !similar.isEmpty { parts.append("similar in \(Self.groups(similar.count))") }
       let overview: String
       if parts.count == 1 && similar.count == compared {
+        let all =
+          compared == 1
+          ? "the 1 ethnic group"
+          : (compared == 2 ? "both ethnic groups" : "all \(Self.groups(compared))")
         overview =
-          "\(prefix)compared with \(ref), \(noun)s were similar in all \(Self.groups(compared)) compared (\(level.description) confidence intervals)."
+          "\(prefix)compared with \(ref), \(noun)s were similar in \(all) compared (\(level.description) confidence intervals)."
       } else {
         overview =
           "\(prefix)compared with \(ref), \(noun)s were \(Self.list(parts)) (\(level.description) confidence intervals)."
@@ -369,8 +376,8 @@ public struct PolicyTableBuilder: Sendable {
       if !similar.isEmpty {
         let names = similar.map { EthnicGroupNames.displayName(for: $0.label) }
         findings.append(
-          "Similar to \(ref)\(where_) (the \(level.description) confidence interval of the ratio includes 1): \(Self.list(names))."
-        )
+          "\(prefix)similar to \(ref) (the \(level.description) confidence interval of the ratio includes 1): \(Self.list(names))."
+            .capitalisedFirst)
       }
     }
     let withheld = strata.flatMap(\.rows).filter(\.suppressed).count
@@ -469,7 +476,8 @@ public struct PolicyTableBuilder: Sendable {
             summary:
               "Forest plot of each group's ratio with its \(level.description) confidence interval, on a log scale; the dashed line at 1 is the same \(noun) as \(ref). \(counts[.higher] ?? 0) higher, \(counts[.similar] ?? 0) similar, \(counts[.lower] ?? 0) lower.",
             axisLabel: "Ratio to \(ref) (log scale)", scale: .logarithmic, referenceValue: 1,
-            referenceLabel: "1 = same as \(ref)", rows: rows))
+            referenceLabel: "1 = same as \(ref)", rows: rows,
+            valueHeading: "Ratio (\(level.description) CI)"))
       }
       var rows: [IntervalChart.Row] = []
       for r in s.rows {
@@ -504,7 +512,9 @@ public struct PolicyTableBuilder: Sendable {
             "Each group's \(noun) \(scaleText) with its \(level.description) confidence interval.",
           axisLabel: [noun.capitalisedFirst, scaleText].filter { !$0.isEmpty }.joined(
             separator: " "),
-          scale: .linear, rows: rows))
+          scale: .linear, rows: rows,
+          valueHeading:
+            "\(measure == .rate ? "Rate" : noun.capitalisedFirst) (\(level.description) CI)"))
     }
     return charts
   }

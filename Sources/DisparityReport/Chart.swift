@@ -73,12 +73,16 @@ public struct IntervalChart: Sendable, Equatable {
   public var referenceLabel: String?
   /// The rows, top to bottom.
   public var rows: [Row]
+  /// The heading over the values written beside the plot, e.g. "Rate (95% CI)".
+  public var valueHeading: String
 
   /// Creates a chart.
   public init(
     title: String, summary: String, axisLabel: String, scale: Scale, referenceValue: Double? = nil,
-    referenceLabel: String? = nil, rows: [Row]
+    referenceLabel: String? = nil, rows: [Row], valueHeading: String? = nil
   ) {
+    self.valueHeading =
+      valueHeading ?? (scale == .logarithmic ? "Ratio (interval)" : "Value (interval)")
     self.title = title
     self.summary = summary
     self.axisLabel = axisLabel
@@ -116,7 +120,8 @@ public struct SVGChartRenderer: Sendable {
     let plotHeight = Double(max(chart.rows.count, 1)) * rowHeight
     let axisY = top + plotHeight + 4
     let legendY = axisY + 62
-    let height = legendY + 16
+    let legendLines = legendLineCount(chart)
+    let height = legendY + 16 + Double(max(legendLines - 1, 0)) * rowHeight
 
     let axis = Axis(chart: chart, from: plotLeft, to: plotRight)
     var svg = ""
@@ -128,9 +133,7 @@ public struct SVGChartRenderer: Sendable {
       "<rect x=\"0\" y=\"0\" width=\"\(n(width))\" height=\"\(n(height))\" fill=\"#ffffff\"/>\n"
     // Column headings.
     svg += text("Ethnic group", x: 4, y: 18, anchor: "start", weight: "bold")
-    svg += text(
-      chart.scale == .logarithmic ? "Ratio (interval)" : "Value (interval)", x: width - 4, y: 18,
-      anchor: "end", weight: "bold")
+    svg += text(chart.valueHeading, x: width - 4, y: 18, anchor: "end", weight: "bold")
 
     // Grid lines and ticks.
     for tick in axis.ticks {
@@ -186,22 +189,48 @@ public struct SVGChartRenderer: Sendable {
     }
 
     // Legend: shapes, not colours, carry the meaning.
-    var legend: [(IntervalChart.Comparison, String)] = []
-    let present = Set(chart.rows.filter { $0.value != nil }.map(\.comparison))
-    if present.contains(.higher) { legend.append((.higher, "higher than the reference")) }
-    if present.contains(.similar) {
-      legend.append((.similar, "similar (interval includes the reference)"))
-    }
-    if present.contains(.lower) { legend.append((.lower, "lower than the reference")) }
-    if present.contains(.reference) { legend.append((.reference, "reference group")) }
+    let legend = legendEntries(chart)
     var x = 10.0
+    var y = legendY
     for (comparison, words) in legend {
-      svg += marker(comparison, x: x, y: legendY - 5)
-      svg += text(words, x: x + 12, y: legendY, anchor: "start", size: fontSize - 1)
-      x += 24 + Double(words.count) * (fontSize - 1) * 0.5
+      let itemWidth = 30 + Double(words.count) * (fontSize - 1) * 0.56
+      if x > 10 && x + itemWidth > width {
+        x = 10
+        y += rowHeight
+      }
+      svg += marker(comparison, x: x, y: y - 5)
+      svg += text(words, x: x + 12, y: y, anchor: "start", size: fontSize - 1)
+      x += itemWidth
     }
     svg += "</svg>\n"
     return svg
+  }
+
+  /// The legend's entries: one per kind of row present, in a fixed order.
+  private func legendEntries(_ chart: IntervalChart) -> [(IntervalChart.Comparison, String)] {
+    let present = Set(chart.rows.filter { $0.value != nil }.map(\.comparison))
+    let all: [(IntervalChart.Comparison, String)] = [
+      (.higher, "higher than the reference"),
+      (.similar, "similar (interval includes the reference)"),
+      (.lower, "lower than the reference"),
+      (.reference, "reference group"),
+    ]
+    return all.filter { present.contains($0.0) }
+  }
+
+  /// How many lines the legend takes at this width.
+  private func legendLineCount(_ chart: IntervalChart) -> Int {
+    var lines = 1
+    var x = 10.0
+    for (_, words) in legendEntries(chart) {
+      let itemWidth = 30 + Double(words.count) * (fontSize - 1) * 0.56
+      if x > 10 && x + itemWidth > width {
+        lines += 1
+        x = 10
+      }
+      x += itemWidth
+    }
+    return lines
   }
 
   private func marker(_ comparison: IntervalChart.Comparison, x: Double, y: Double) -> String {
@@ -276,7 +305,7 @@ public struct SVGChartRenderer: Sendable {
           for c in candidates where c * decade >= lo && c * decade <= hi { t.append(c * decade) }
           decade *= 10
         }
-        if t.count < 3 {
+        if t.count < 4 {
           t = []
           decade = pow(10, floor(log10(lo)))
           while decade <= hi {

@@ -130,11 +130,13 @@ public struct HTMLRenderer: Sendable {
     th, td { border-bottom: 1px solid #b1b4b6; padding: 6px 10px; vertical-align: top; text-align: left; }
     thead th { border-bottom: 2px solid #0b0c0c; }
     th[scope="row"] { font-weight: normal; }
-    .num { text-align: right; white-space: nowrap; }
+    td.num { text-align: right; white-space: nowrap; }
+    th.num { text-align: right; }
+    thead th { vertical-align: bottom; }
     .note { font-size: 0.9rem; margin: 4px 0; }
     figure { margin: 16px 0; }
     figcaption { font-size: 0.9rem; margin-top: 4px; }
-    svg.chart { max-width: 100%; height: auto; }
+    svg.chart { width: 100%; max-width: 900px; height: auto; }
     dl.key dt, dl.about dt { font-weight: bold; float: left; clear: left; margin-right: 8px; }
     dl.key dd, dl.about dd { margin: 0 0 4px 0; overflow-wrap: anywhere; }
     @media print {

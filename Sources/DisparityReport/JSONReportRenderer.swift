@@ -117,6 +117,7 @@ public struct JSONReportRenderer: Sendable {
       ("title", .string(c.title)),
       ("summary", .string(c.summary)),
       ("axis_label", .string(c.axisLabel)),
+      ("value_heading", .string(c.valueHeading)),
       ("scale", .string(c.scale.rawValue)),
       ("reference_value", number(c.referenceValue)),
       (
@@ -233,11 +234,12 @@ public struct JSONReportRenderer: Sendable {
         },
         "chart": {
           "type": "object", "additionalProperties": false,
-          "required": ["title", "summary", "axis_label", "scale", "reference_value", "rows"],
+          "required": ["title", "summary", "axis_label", "value_heading", "scale", "reference_value", "rows"],
           "properties": {
             "title": { "type": "string" },
             "summary": { "type": "string" },
             "axis_label": { "type": "string" },
+            "value_heading": { "type": "string" },
             "scale": { "enum": ["linear", "logarithmic"] },
             "reference_value": { "$ref": "#/$defs/number_or_null" },
             "rows": {

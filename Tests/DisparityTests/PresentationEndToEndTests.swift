@@ -63,4 +63,23 @@ struct PresentationEndToEndTests {
     #expect(report.charts.count == 4)
     #expect(report.tables[0].columns[0].heading == "sex")
   }
+
+  /// By region and sex the synthetic data has small counts: no count from 1 to 7 is shown in
+  /// the policy table or the tidy table, and charts stop at six strata.
+  @Test func smallCountsNeverAppearInTheReport() throws {
+    let (report, result) = try analyse(by: ["region", "sex"])
+    #expect(result.groups.contains { $0.events >= 1 && $0.events <= 7 })
+    for table in report.tables {
+      let events = try #require(table.columnIndex("events"))
+      for row in table.rows {
+        if case .number(let n) = row[events] { #expect(n == 0 || n > 7) }
+      }
+    }
+    #expect(report.tables[0].rows.contains { $0[3] == .symbol(.confidential) })
+    #expect(report.charts.count == 12)
+    if let preview = ProcessInfo.processInfo.environment["DISPARITY_REPORT_PREVIEW"] {
+      try ReportWriter(formats: [.html, .md], destination: preview, baseName: "stratified").write(
+        report)
+    }
+  }
 }
