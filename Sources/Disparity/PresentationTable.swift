@@ -110,17 +110,23 @@ public struct PolicyTableBuilder: Sendable {
     }
     columns.append(.init("notes", .text, title: "Notes"))
 
-    var table = ResultTable(
-      name: "rates_by_ethnic_group", columns: columns,
-      title: tableTitle(noun: noun), role: .presentation)
+    var rows: [[ResultTable.Cell]] = []
     for stratum in strata {
       let referenceEvents = stratum.reference?.events
       for r in stratum.rows {
-        table.append(
-          row(
-            r, stratum: stratum, referenceEvents: referenceEvents, comparing: comparing))
+        rows.append(
+          row(r, stratum: stratum, referenceEvents: referenceEvents, comparing: comparing))
       }
     }
+    // A notes column with no notes says nothing: leave it out.
+    if rows.allSatisfy({ $0.last == .empty }) {
+      columns.removeLast()
+      rows = rows.map { Array($0.dropLast()) }
+    }
+    var table = ResultTable(
+      name: "rates_by_ethnic_group", columns: columns,
+      title: tableTitle(noun: noun), role: .presentation)
+    for r in rows { table.append(r) }
     table.footnotes = tableNotes(
       standardised: standardised, level: level, comparing: comparing, rows: controlled)
 

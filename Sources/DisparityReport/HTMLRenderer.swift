@@ -144,7 +144,8 @@ public struct HTMLRenderer: Sendable {
       main { max-width: none; padding: 0; }
       h2 { break-after: avoid; page-break-after: avoid; }
       .table-wrap { overflow: visible; }
-      table, figure { break-inside: avoid; page-break-inside: avoid; }
+      figure { break-inside: avoid; page-break-inside: avoid; }
+      caption { break-after: avoid; page-break-after: avoid; }
       thead { display: table-header-group; }
       tr { break-inside: avoid; page-break-inside: avoid; }
     }

@@ -187,6 +187,8 @@ struct PresentationTableTests {
     )
     let out = b.build(groups)
     #expect(out.table.columns[0].heading == "sex")
+    // No row has a note, so there is no notes column.
+    #expect(out.table.columns.last?.heading == "Compared with all ethnic groups combined")
     #expect(out.table.columns[4].heading == "Age-standardised rate per 100,000 (95% CI)")
     #expect(out.table.columns[5].heading == "Ratio to all ethnic groups combined (95% CI)")
     #expect(
