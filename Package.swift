@@ -16,6 +16,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+    .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
   ],
   targets: [
     // C and C++ shims.
@@ -69,7 +70,10 @@ let package = Package(
     ),
     .target(
       name: "DisparityReport",
-      dependencies: ["DisparityIngest", "DisparityStatistics", "DisparityNormalise"]
+      dependencies: [
+        "DisparityIngest", "DisparityStatistics", "DisparityNormalise",
+        .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+      ]
     ),
     .target(
       name: "Disparity",
@@ -119,6 +123,13 @@ let package = Package(
     .testTarget(
       name: "DisparityTests",
       dependencies: ["Disparity"]
+    ),
+    .testTarget(
+      name: "DisparityReportTests",
+      dependencies: [
+        "DisparityReport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+      ],
+      resources: [.copy("Resources")]
     ),
     .testTarget(
       name: "DisparityCLITests",

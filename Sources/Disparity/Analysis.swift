@@ -188,11 +188,11 @@ public struct Analysis: Sendable {
         spec.inputs.joined(separator: ", "), summary: quality.text(weightUnit: "events"))
     }
     if !spec.noSuppress {
-      results = DisclosureControl(
-        threshold: spec.suppressThreshold, comparisonsEmbedTotals: spec.reference == .overall
-      ).apply(to: results)
-      results = SecondarySuppression(referenceRatesFromData: spec.indirect && referenceFile == nil)
-        .apply(to: results)
+      // Reference rates taken from the data (all groups, or a named group rather than a file)
+      // tie the expected counts to counts that may be withheld.
+      var control = DisclosureControl(specification: spec)
+      control.expectedEmbedsTotals = spec.indirect && referenceFile == nil
+      results = control.apply(to: results)
     }
 
     // 7. The report.
@@ -200,13 +200,13 @@ public struct Analysis: Sendable {
       byColumns: spec.by, levels: levels, proportions: spec.measure == .proportion,
       indirect: spec.indirect
     ).build(results)
-    var tables = [table]
+    var extraTables: [ResultTable] = []
     if spec.inequality {
       let inequality = AnalysisInequality(
         byColumns: spec.by, ordered: spec.ordered,
         direction: spec.favourable ? .favourable : .adverse, scale: spec.effectiveMultiplier,
         options: InequalityOptions(confidence: levels[0].value))
-      tables.append(try inequality.table(from: results))
+      extraTables.append(try inequality.table(from: results))
     }
     var adjustmentNotes: [String] = []
     if !spec.adjust.isEmpty, let population, let populationGroups {
@@ -219,76 +219,33 @@ public struct Analysis: Sendable {
         events: events, eventGroups: eventGroups, population: population,
         populationGroups: populationGroups, bands: standardBands, results: results,
         labels: classifier.labels)
-      tables.append(table)
+      extraTables.append(table)
       adjustmentNotes = notes
     }
     let methodsNotes = calculator.methodsNotes(
       standard: standardBands, referenceBands: referenceBands, referenceNames: referenceNames,
       redistribution: redistributionNotes) + adjustmentNotes
-    var qualityLines = quality.text(weightUnit: "events").split(separator: "\n").map(String.init)
-    qualityLines += events.inputNotes(file: spec.inputs.joined(separator: ", "), kind: "events")
+    // Notes that reveal no group's count go into the report; the per-group counts of the
+    // ethnicity summary go to standard error only (they would undo disclosure control).
+    var inputNotes = events.inputNotes(file: spec.inputs.joined(separator: ", "), kind: "events")
     // With the population in the events' file they are the same counts, already noted above.
     if let population, !populationInSameFile {
-      qualityLines += population.inputNotes(
+      inputNotes += population.inputNotes(
         file: spec.populationFile ?? spec.inputs.joined(separator: ", "), kind: "population")
     }
-    qualityLines += cube.joinNotes()
-    let report = Report(
-      title: spec.title, tables: tables, methods: methodsNotes, dataQuality: qualityLines,
-      metadata: [
-        ("Inputs", spec.inputs.joined(separator: ", ")),
-        ("Ethnicity classification", normaliser.target.name),
-        ("Toolkit", "disparity \(DisparityVersion.current)"),
-      ])
+    inputNotes += cube.joinNotes()
+    var report = PresentationReportBuilder(specification: spec, levels: levels).report(
+      results: results, tidyTable: table, methods: methodsNotes, dataQuality: quality,
+      notes: inputNotes, provenance: try ReportProvenance.analysis(spec),
+      metadata: [("Ethnicity classification", normaliser.target.name)])
+    report.tables += extraTables
+    let qualityLines =
+      quality.text(weightUnit: "events").split(separator: "\n").map(String.init) + inputNotes
     return AnalysisResult(
       report: report, groups: results, dataQuality: quality,
       dataQualityText: qualityLines.joined(separator: "\n"))
   }
 }
-
-/// Secondary suppression that primary suppression (``DisclosureControl``) leaves open: values of
-/// other groups from which a suppressed count can be worked out.
-///
-/// - A suppressed reference group: every ratio and difference in its stratum embeds its rate
-///   (e.g. difference = rate − reference rate), and its population is shown, so its count could
-///   be recovered. Those comparisons are suppressed.
-/// - Reference rates for indirect standardisation taken from the data (no `--reference-rates`):
-///   the expected counts add up to the stratum's total events, and ISR ÷ SMR is the stratum's
-///   crude rate, so with the other groups' observed counts a suppressed count could be recovered.
-///   In a stratum with a suppressed group, every group's expected count, SMR and ISR are
-///   suppressed.
-struct SecondarySuppression {
-  /// Whether indirect standardisation used reference rates from the data.
-  var referenceRatesFromData: Bool
-
-  func apply(to results: [GroupResult]) -> [GroupResult] {
-    var out = results
-    let suppressedReference = Set(out.filter { $0.isReference && $0.suppressed }.map(\.by))
-    let strataWithSuppression = Set(out.filter(\.suppressed).map(\.by))
-    for i in out.indices {
-      if suppressedReference.contains(out[i].by) && !out[i].suppressed
-        && !out[i].comparisonSuppressed && (out[i].ratio != nil || out[i].difference != nil)
-      {
-        out[i].comparisonSuppressed = true
-        out[i].flags.append(
-          "\(DisclosureControl.symbol) comparison suppressed: the reference group's count is suppressed"
-        )
-      }
-      if referenceRatesFromData && strataWithSuppression.contains(out[i].by)
-        && (out[i].smr != nil || out[i].expected != nil)
-      {
-        out[i].indirectSuppressed = true
-        if !out[i].suppressed {
-          out[i].flags.append(
-            "\(DisclosureControl.symbol) expected, SMR and ISR suppressed: reference rates from these data would reveal a suppressed count"
-          )
-        }
-      }
-    }
-    return out
-  }
-}
-
 /// Strict mode's error (unmapped values or collective terms), placed at the first row holding
 /// the first value it lists, so the message names file, line and column like other data errors.
 struct StrictModeError: DisparityError {

@@ -47,6 +47,7 @@ public struct AnalysisOptions: Sendable, Equatable {
     case ciMethod = "ci-method"
     case unknown, strict, mapping, delimiter
     case noSuppress = "no-suppress"
+    case suppress
     case inequality, favourable, ordered, adjust, quasi
     case eventFrequency = "event-frequency"
     case table
@@ -72,6 +73,7 @@ public struct AnalysisOptions: Sendable, Equatable {
       case .adjust: return "a string or a list of strings (e.g. [\"age\", \"sex\", \"imd\"])"
       case .format: return "a string or a list of strings (e.g. \"csv\" or [\"csv\", \"md\"])"
       case .multiplier: return "a number (e.g. 100000)"
+      case .suppress: return "a number (e.g. 7)"
       case .confidence: return "a number or a list of numbers (e.g. 0.95 or [0.95, 0.998])"
       case .indirect, .strict, .noSuppress, .quiet, .inequality, .favourable, .quasi:
         return "true or false"
@@ -134,6 +136,8 @@ public struct AnalysisOptions: Sendable, Equatable {
   public var delimiter: String?
   /// Whether machine outputs skip disclosure control.
   public var noSuppress: Bool?
+  /// Counts from 1 to this value are withheld (default 7).
+  public var suppress: Double?
   /// Whether to add the summary measures of inequality.
   public var inequality: Bool?
   /// Whether higher values of the indicator are better.
@@ -201,6 +205,7 @@ public struct AnalysisOptions: Sendable, Equatable {
     case .mapping: return mapping != nil
     case .delimiter: return delimiter != nil
     case .noSuppress: return noSuppress != nil
+    case .suppress: return suppress != nil
     case .inequality: return inequality != nil
     case .favourable: return favourable != nil
     case .ordered: return ordered != nil
@@ -248,6 +253,7 @@ public struct AnalysisOptions: Sendable, Equatable {
     take(\.mapping, .mapping)
     take(\.delimiter, .delimiter)
     take(\.noSuppress, .noSuppress)
+    take(\.suppress, .suppress)
     take(\.inequality, .inequality)
     take(\.favourable, .favourable)
     take(\.ordered, .ordered)
@@ -315,6 +321,12 @@ public struct AnalysisOptions: Sendable, Equatable {
       }
     }
     s.noSuppress = noSuppress ?? false
+    if let suppress {
+      guard suppress >= 0 && suppress.isFinite else {
+        throw invalid(.suppress, "must be a count of 0 or more (counts from 1 to it are withheld), not \(suppress).")
+      }
+      s.suppressThreshold = suppress
+    }
     s.ordered = ordered
     s.inequality = (inequality ?? false) || ordered != nil
     s.favourable = favourable ?? false
@@ -580,6 +592,9 @@ extension AnalysisOptions {
     case .mapping: mapping = path(try string())
     case .delimiter: delimiter = try string()
     case .noSuppress: noSuppress = try bool()
+    case .suppress:
+      guard let x = number(value) else { throw wrongType() }
+      suppress = x
     case .inequality: inequality = try bool()
     case .favourable: favourable = try bool()
     case .ordered: ordered = try string()
@@ -862,7 +877,10 @@ extension AnalysisOptions {
     # mapping = "ethnicity-mapping.csv"
     # delimiter = "comma"
 
-    # Machine outputs without disclosure control (never the default).
+    # Disclosure control: counts from 1 to `suppress` are withheld as [c] (default 7, the NHS
+    # Digital HES rule), with secondary suppression; no-suppress turns it off for the CSV and
+    # JSON outputs only (never the default).
+    # suppress = 7
     # no-suppress = false
 
     # Summary measures of inequality across groups (favourable: higher is better, e.g.
@@ -883,7 +901,7 @@ extension AnalysisOptions {
     # The table a CSV output carries: results, inequality or adjusted.
     # table = "results"
 
-    # Outputs: formats (csv, md) and a folder, or "-" for standard output (one format).
+    # Outputs: formats (csv, md, html, json, xlsx) and a folder, or "-" for standard output (one format).
     format = ["csv", "md"]
     output = "results"
 

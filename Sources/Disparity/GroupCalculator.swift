@@ -390,7 +390,7 @@ struct GroupCalculator: Sendable {
       if !referenceNames.isEmpty {
         let how = specification.reference == .largest ? " (the largest group)" : ""
         notes.append(
-          "Ratios and differences compare each group with \(referenceNames.joined(separator: "; "))\(how): of standardised rates where ages are given, of crude rates otherwise; ratio intervals on the log scale. \"Higher\" or \"lower\" means the ratio's interval excludes 1."
+          "Ratios and differences compare each group with \(referenceNames.map { EthnicGroupNames.displayName(for: $0) }.joined(separator: "; "))\(how): of standardised rates where ages are given, of crude rates otherwise; ratio intervals on the log scale. \"Higher\" or \"lower\" means the ratio's interval excludes 1."
         )
       }
     }
@@ -402,11 +402,7 @@ struct GroupCalculator: Sendable {
     case .redistribute:
       notes += redistribution
     }
-    if !specification.noSuppress {
-      notes.append(
-        "Disclosure control: counts from 1 to \(CSVRendererFormat.number(specification.suppressThreshold)) and every value computed from them are suppressed ([c])."
-      )
-    }
+    // Disclosure control is described once, in the report's own footnote.
     return notes
   }
 

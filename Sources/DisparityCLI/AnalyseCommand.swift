@@ -83,11 +83,35 @@ struct AnalyseCommand: ParsableCommand {
         }
         report.tables.insert(report.tables.remove(at: chosen), at: 0)
       }
+      report.provenance.command = ReportProvenance.commandLine(Self.recordedArguments())
       try ReportWriter(formats: formats, destination: options.effectiveOutput).write(report)
       log.dataQuality(result)
     } catch {
       log.fail(error)
     }
+  }
+}
+
+extension AnalyseCommand {
+  /// The command line as the report records it: without `--output` and its value, which say
+  /// where the report goes rather than what it contains, so that the same analysis written to
+  /// two places gives byte-identical files.
+  static func recordedArguments(_ arguments: [String] = CommandLine.arguments) -> [String] {
+    var kept: [String] = []
+    var skipNext = false
+    for argument in arguments {
+      if skipNext {
+        skipNext = false
+        continue
+      }
+      if argument == "--output" {
+        skipNext = true
+        continue
+      }
+      if argument.hasPrefix("--output=") { continue }
+      kept.append(argument)
+    }
+    return kept
   }
 }
 
@@ -196,10 +220,13 @@ struct AnalysisFlags: ParsableArguments {
   @Option(help: "The table a CSV output carries: results (default), inequality or adjusted.")
   var table: String?
 
+  @Option(help: "Withhold counts from 1 to N as [c], with secondary suppression (default 7).")
+  var suppress: Double?
+
   @Flag(help: "Machine outputs without disclosure control (never the default).")
   var noSuppress = false
 
-  @Option(help: "Output formats, comma-separated: csv (default), md.")
+  @Option(help: "Output formats, comma-separated: csv (default), md, html, json, xlsx.")
   var format: String?
 
   @Option(
@@ -240,6 +267,7 @@ struct AnalysisFlags: ParsableArguments {
       o.mapping = mapping
       o.delimiter = delimiter
       o.noSuppress = noSuppress ? true : nil
+      o.suppress = suppress
       o.inequality = inequality
       o.favourable = favourable
       o.ordered = ordered

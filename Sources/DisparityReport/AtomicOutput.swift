@@ -5,8 +5,8 @@ import Foundation
 ///
 /// Each file is first written to a temporary file in its destination folder, then every temporary
 /// file is renamed into place once all have been written. A failure part-way removes the temporary
-/// files and leaves any earlier outputs untouched, so a batch job never finds a half-written or
-/// mixed report. (A rename within one folder is atomic on POSIX file systems.)
+/// files and puts back any earlier outputs already replaced, so a batch job never finds a
+/// half-written or mixed report. (A rename within one folder is atomic on POSIX file systems.)
 public struct AtomicOutput: Sendable {
   /// One file to write: where, and its bytes.
   public struct File: Sendable {
@@ -61,11 +61,40 @@ public struct AtomicOutput: Sendable {
       }
       staged.append((temporary, file.path))
     }
+    // A destination that is a folder can never be replaced: refuse before renaming anything.
     for s in staged {
-      if rename(s.temporary, s.final) != 0 {
+      var isDirectory: ObjCBool = false
+      if fm.fileExists(atPath: s.final, isDirectory: &isDirectory), isDirectory.boolValue {
         cleanUp()
         throw .cannotWrite(s.final)
       }
+    }
+    // Rename each file into place, keeping a hard link to any earlier version until all are in
+    // place, so that a failure part-way can put every earlier output back (and a reader never
+    // finds the file missing: the rename replaces it in one step).
+    var placed: [(final: String, backup: String?)] = []
+    func rollBack() {
+      for p in placed.reversed() {
+        unlink(p.final)
+        if let backup = p.backup { rename(backup, p.final) }
+      }
+      cleanUp()
+    }
+    for (i, s) in staged.enumerated() {
+      var backup: String? = nil
+      if fm.fileExists(atPath: s.final) {
+        let aside = s.temporary + ".previous-\(i)"
+        if link(s.final, aside) == 0 { backup = aside }
+      }
+      if rename(s.temporary, s.final) != 0 {
+        if let backup { unlink(backup) }
+        rollBack()
+        throw .cannotWrite(s.final)
+      }
+      placed.append((s.final, backup))
+    }
+    for p in placed {
+      if let backup = p.backup { unlink(backup) }
     }
   }
 }

@@ -15,20 +15,24 @@ public struct CSVRenderer: Sendable {
     self.delimiter = delimiter
   }
 
-  /// The whole table as CSV text, header first, each line ending in `\n`.
+  /// The whole table as CSV text, header first, each line ending in `\n`. An estimate column
+  /// becomes three (`name`, `name_lower`, `name_upper`); a GSS symbol is written as itself.
   public func render(_ table: ResultTable) -> String {
     var out = ""
-    out += table.columns.map { quote($0.name) }.joined(separator: String(delimiter))
+    out += table.machineColumns.map { quote(Self.neutraliseFormula($0.name)) }.joined(
+      separator: String(delimiter))
     out += "\n"
     for row in table.rows {
       var first = true
-      for cell in row {
+      for cell in table.machineRow(row) {
         if !first { out.append(delimiter) }
         first = false
         switch cell {
         case .empty: break
         case .number(let x): out += Self.format(x)
         case .text(let s): out += quote(Self.neutraliseFormula(s))
+        case .symbol(let s): out += s.rawValue
+        case .estimate(let e): out += Self.format(e.value)
         }
       }
       out += "\n"
@@ -36,8 +40,10 @@ public struct CSVRenderer: Sendable {
     return out
   }
 
-  /// The shortest round-trip decimal for `x`; integral values up to 2^53 print without `.0`.
+  /// The shortest round-trip decimal for `x`; integral values up to 2^53 print without `.0`;
+  /// non-finite values print as nothing.
   public static func format(_ x: Double) -> String {
+    guard x.isFinite else { return "" }
     if x == x.rounded(), abs(x) < 9_007_199_254_740_992 {
       if x == 0 { return "0" }
       return String(Int64(x))

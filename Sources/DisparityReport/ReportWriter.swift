@@ -1,12 +1,18 @@
-import Foundation
 import DisparityIngest
+import Foundation
 
 /// An output format of `disparity analyse`.
 public enum OutputFormat: String, Sendable, CaseIterable {
   /// The tidy table at full precision.
   case csv
-  /// A readable report.
+  /// A readable report in Markdown.
   case md
+  /// A readable report as one self-contained HTML file with charts.
+  case html
+  /// The whole report for machines, at full precision, with a schema version.
+  case json
+  /// An Excel workbook: one sheet per table, a notes sheet.
+  case xlsx
 
   /// Parses a comma-separated list such as `csv,md`.
   public static func parseList(_ text: String) throws(ReportError) -> [OutputFormat] {
@@ -43,29 +49,37 @@ public struct ReportWriter: Sendable {
     self.baseName = baseName
   }
 
-  /// The report rendered in one format.
-  public func render(_ report: Report, as format: OutputFormat) -> String {
+  /// The report rendered in one format: the tidy table for `csv`, the whole report otherwise.
+  public func render(_ report: Report, as format: OutputFormat) throws(ReportError) -> [UInt8] {
     switch format {
-    case .csv: return CSVRenderer().render(report.tables.first ?? ResultTable(name: "", columns: []))
-    case .md: return MarkdownRenderer().render(report)
+    case .csv:
+      return Array(
+        CSVRenderer().render(report.tidyTable ?? ResultTable(name: "", columns: [])).utf8)
+    case .md: return Array(MarkdownRenderer().render(report).utf8)
+    case .html: return Array(HTMLRenderer().render(report).utf8)
+    case .json: return Array(JSONReportRenderer().render(report).utf8)
+    case .xlsx: return try XLSXRenderer().render(report)
     }
   }
 
-  /// Writes the report.
+  /// Writes the report: every format rendered first, then all files written atomically (all
+  /// appear, complete, or none does).
   ///
   /// - Throws: ``ReportError`` for a bad destination, or ``OutputError`` when a file cannot be
   ///   written (in which case no file is left behind).
   public func write(_ report: Report) throws {
     if destination == "-" {
       guard formats.count == 1 else { throw ReportError.severalFormatsToStandardOutput }
-      let text = render(report, as: formats[0])
-      FileHandle.standardOutput.write(Data(text.utf8))
+      let bytes = try render(report, as: formats[0])
+      FileHandle.standardOutput.write(Data(bytes))
       return
     }
-    let files = formats.map { format in
-      AtomicOutput.File(
-        path: destination + "/" + baseName + "." + format.fileExtension,
-        text: render(report, as: format))
+    var files: [AtomicOutput.File] = []
+    for format in formats {
+      files.append(
+        AtomicOutput.File(
+          path: destination + "/" + baseName + "." + format.fileExtension,
+          contents: try render(report, as: format)))
     }
     try AtomicOutput().write(files)
   }
@@ -77,9 +91,22 @@ public enum ReportError: DisparityError, Equatable {
   case unknownFormat(String, available: [String])
   /// `--output -` with more than one format.
   case severalFormatsToStandardOutput
+  /// An input file could not be read to compute its checksum.
+  case cannotChecksum(String)
+  /// The workbook's zip archive could not be built.
+  case cannotBuildWorkbook(String)
 
-  public var kind: ErrorKind { .usage }
-  public var location: SourceLocation? { nil }
+  public var kind: ErrorKind {
+    switch self {
+    case .unknownFormat, .severalFormatsToStandardOutput: return .usage
+    case .cannotChecksum, .cannotBuildWorkbook: return .data
+    }
+  }
+
+  public var location: SourceLocation? {
+    if case .cannotChecksum(let path) = self { return SourceLocation(file: path) }
+    return nil
+  }
 
   public var description: String {
     switch self {
@@ -89,6 +116,12 @@ public enum ReportError: DisparityError, Equatable {
     case .severalFormatsToStandardOutput:
       return
         "--output - writes a single format to standard output; give one --format, or an output folder."
+    case .cannotChecksum(let path):
+      return
+        "\(path): cannot read the file to compute its SHA-256 checksum for the report. Check that it still exists and is readable."
+    case .cannotBuildWorkbook(let problem):
+      return
+        "cannot build the Excel workbook (\(problem)); no output was written. Try another format, and report this as a bug."
     }
   }
 }

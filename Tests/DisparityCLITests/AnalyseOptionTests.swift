@@ -165,7 +165,7 @@ struct AnalyseOptionTests {
       }
       #expect(r["population"] != "[c]", "published denominators are shown")
       #expect(r["significance"] == "")
-      #expect(r["flag"]?.contains("[c] suppressed: from 1 to 7 events") == true)
+      #expect(r["flag"]?.contains("[c] withheld to protect confidentiality") == true)
     }
     #expect(row(suppressed, "J")["events"] == "8")  // 8 is above the threshold
     #expect(row(suppressed, "R")["events"] == "0")  // zero is shown
@@ -198,7 +198,7 @@ struct AnalyseOptionTests {
       for column in ["ratio", "ratio_lower", "difference", "difference_upper"] {
         #expect(row(rows, code)[column] == "[c]", "\(code) \(column)")
       }
-      #expect(row(rows, code)["flag"]?.contains("reference group's count is suppressed") == true)
+      #expect(row(rows, code)["flag"]?.contains("[c] comparison withheld") == true)
       #expect(row(rows, code)["flag"]?.contains("reference group: fewer than 10 events") == true)
       #expect(
         row(rows, code)["flag"]?.hasPrefix("fewer than 10 events") == false,
@@ -206,7 +206,7 @@ struct AnalyseOptionTests {
     }
   }
 
-  @Test("With reference rates from the data, a suppressed group hides expected, SMR and ISR")
+  @Test("With reference rates from the data, a second group is withheld so the total cannot reveal the first")
   func indirectWithSuppressedGroup() throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }
@@ -225,12 +225,16 @@ struct AnalyseOptionTests {
         folder.path("standard.csv"), "--indirect", "--reference", "A", "--quiet",
       ] + Self.counts
     let rows = parseTidyCSV(try CLI.run(base).stdout)
-    for code in ["A", "H", "J"] {
-      for column in ["expected", "smr", "smr_upper", "isr", "isr_lower"] {
+    // Indian (5) is withheld; Σ observed = Σ expected would give 125 − 90 − 30 = 5, so the
+    // smallest other non-reference count (Pakistani, 30) is withheld too: the withheld sum 35
+    // then pins neither. Expected counts stay published; the withheld groups' SMRs do not.
+    for code in ["H", "J"] {
+      for column in ["observed", "smr", "smr_upper", "isr", "isr_lower"] {
         #expect(row(rows, code)[column] == "[c]", "\(code) \(column)")
       }
+      #expect(Double(row(rows, code)["expected"] ?? "") != nil, "expected counts are shown")
     }
-    #expect(row(rows, "J")["observed"] == "30")
+    #expect(row(rows, "A")["observed"] == "90")
     let open = parseTidyCSV(try CLI.run(base + ["--no-suppress"]).stdout)
     let expected = open.compactMap { Double($0["expected"] ?? "") }.reduce(0, +)
     #expect(abs(expected - 125) < 1e-9, "the identity that made the leak")

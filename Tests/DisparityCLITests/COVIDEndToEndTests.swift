@@ -111,10 +111,37 @@ struct COVIDEndToEndTests {
       "--format", "md", "--output", dir.url.path,
     ])
     #expect(run.status == 0, "\(run.stderr)")
+    // The report gives shares, not counts per value (disclosure control); standard error has the
+    // full summary with the unmapped value named. 1,256 not stated and 281 "No match" of 16,272.
     let report = try String(contentsOfFile: dir.path("report.md"), encoding: .utf8)
     #expect(report.contains("1537 of 16272"))
     #expect(report.contains("1.1043"))
-    #expect(report.contains("Not stated: 7.7%"))
-    #expect(report.contains("No match"))
+    #expect(report.contains("unknown (not stated or not known) for 7.7% of records"))
+    #expect(report.contains("A further 1.7% of records"))
+    #expect(report.contains("redistributed with those of unknown ethnicity"))
+    #expect(run.stderr.contains("\"No match\""))
+  }
+
+  /// With observed totals only, the report's headline is the SMR, never a crude ratio that age
+  /// alone would distort: the key findings quote the paper's figures (abstract: Black African
+  /// 3.24 (2.90-3.62), Pakistani 3.29 (2.96-3.64), White Irish 0.52 (0.45-0.60)).
+  @Test func theReportsHeadlineIsTheStandardisedRatio() throws {
+    let dir = try TemporaryFolder()
+    defer { dir.remove() }
+    let run = try CLI.run([
+      "analyse", CLI.repoPath("datasets/nhse-covid-deaths-2020/ethnicity_26apr2020.csv"),
+      "--group", "ethnicity", "--numerator", "d",
+      "--population", CLI.repoPath(Self.inputs + "population_ethnicity_age_region.csv"),
+      "--age", "age", "--indirect", "--reference-rates",
+      CLI.repoPath(Self.inputs + "reference_rates_age_region.csv"), "--unknown", "redistribute",
+      "--ci-method", "exact", "--format", "md", "--output", dir.url.path, "--quiet",
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    let report = try String(contentsOfFile: dir.path("report.md"), encoding: .utf8)
+    #expect(report.contains("Black African: 3.24 times the number expected (95% CI 2.90 to 3.62)."))
+    #expect(report.contains("Pakistani: 3.29 times the number expected (95% CI 2.96 to 3.64)."))
+    #expect(report.contains("White Irish: 0.52 times the number expected (95% CI 0.45 to 0.60)."))
+    #expect(!report.contains("times the rate of"))
+    #expect(report.contains("Standardised ratio, observed ÷ expected"))
   }
 }

@@ -49,8 +49,8 @@ struct AnalysisInequalityTests {
     spec.inequality = true
     spec.noSuppress = true
     let report = try Analysis(specification: spec).run().report
-    let results = report.tables[0]
-    let inequality = report.tables[1]
+    let results = try #require(report.tables.first { $0.name == "results" })
+    let inequality = try #require(report.tables.first { $0.name == "inequality" })
     let rates = results.rows.map { number($0[column(results, "crude_rate")])! }
     let populations = results.rows.map { number($0[column(results, "population")])! }
     let total = populations.reduce(0, +)
@@ -83,7 +83,8 @@ struct AnalysisInequalityTests {
     spec.ordered = "imd"
     spec.inequality = true
     spec.noSuppress = true
-    let table = try Analysis(specification: spec).run().report.tables[1]
+    let table = try #require(
+      try Analysis(specification: spec).run().report.tables.first { $0.name == "inequality" })
     func text(_ cell: ResultTable.Cell) -> String {
       if case .text(let s) = cell { return s }
       return ""
