@@ -542,10 +542,15 @@ public struct PolicyTableBuilder: Sendable {
         let counts = Dictionary(grouping: rows, by: \.comparison).mapValues(\.count)
         charts.append(
           IntervalChart(
-            title: "Ratio of the \(noun) to \(ref)\(suffix)",
+            title: smrHeadline
+              ? "Standardised ratio, observed ÷ expected\(suffix)"
+              : "Ratio of the \(noun) to \(ref)\(suffix)",
             summary:
-              "Forest plot of each group's ratio with its \(level.description) confidence interval, on a log scale; the dashed line at 1 is the same \(noun) as \(ref). \(counts[.higher] ?? 0) higher, \(counts[.similar] ?? 0) similar, \(counts[.lower] ?? 0) lower.",
-            axisLabel: "Ratio to \(ref) (log scale)", scale: .logarithmic, referenceValue: 1,
+              (smrHeadline
+                ? "Forest plot of each group's standardised ratio (observed ÷ expected) with its \(level.description) confidence interval, on a log scale; the dashed line at 1 is where the observed number equals the number expected from the reference rates."
+                : "Forest plot of each group's ratio with its \(level.description) confidence interval, on a log scale; the dashed line at 1 is the same \(noun) as \(ref).")
+                + " \(counts[.higher] ?? 0) higher, \(counts[.similar] ?? 0) similar, \(counts[.lower] ?? 0) lower.",
+            axisLabel: smrHeadline ? "Observed ÷ expected (log scale)" : "Ratio to \(ref) (log scale)", scale: .logarithmic, referenceValue: 1,
             referenceLabel: "1 = same as \(ref)", rows: rows,
             valueHeading: "Ratio (\(level.description) CI)"))
       }
