@@ -21,6 +21,7 @@ public struct StratumTotals: Sendable, Equatable {
   public init() {}
 
   /// Adds another stratum's totals.
+  @inline(__always)
   public mutating func add(_ other: StratumTotals) {
     events += other.events
     population += other.population
@@ -48,6 +49,13 @@ public struct RawStratumKey: Hashable, Sendable {
     self.age = age
     self.by = by
   }
+
+  /// Hashes the three ids as two words (fewer rounds of `Hasher` than three separate ids: the
+  /// totals dictionary has an entry per stratum, hundreds of thousands for aggregated inputs).
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(UInt64(UInt32(bitPattern: group)) << 32 | UInt64(UInt32(bitPattern: age)))
+    hasher.combine(by)
+  }
 }
 
 /// Counts by raw stratum: memory grows with the number of distinct strata, never with the rows.
@@ -61,33 +69,115 @@ public struct StrataCounts: Sendable {
   public var ages = ByteStringInterner()
   /// `--by` combinations, their values joined by U+001F.
   public var byCombinations = ByteStringInterner()
-  /// Totals per raw stratum.
-  public var totals: [RawStratumKey: StratumTotals] = [:]
   /// Where each raw group label was first seen, indexed by its id, for error messages.
   public var groupFirstSeen: [SourceLocation] = []
+
+  /// Totals per raw stratum.
+  public var totals: [RawStratumKey: StratumTotals] = [:]
+
+  /// Working storage of ``Tabulator``, folded into ``totals`` by ``seal()`` when a tabulation
+  /// ends: the strata in order of first sight, their totals, and an open-addressing index of the
+  /// keys (slot value: position + 1, 0 = empty). Hand-written rather than adding to the
+  /// `Dictionary` because the tabulation loop adds to a stratum once per input row, and
+  /// `Hasher`'s seeded SipHash cost more than reading and splitting the row itself.
+  private var keys: [RawStratumKey] = []
+  private var values: [StratumTotals] = []
+  private var slots = [Int32](repeating: 0, count: 64)
 
   /// Creates empty counts.
   public init() {}
 
   /// Adds totals to a stratum.
-  @inline(__always)
   public mutating func add(_ key: RawStratumKey, _ t: StratumTotals) {
     totals[key, default: StratumTotals()].add(t)
+  }
+
+  /// Moves the working totals of a tabulation into ``totals``.
+  mutating func seal() {
+    guard !keys.isEmpty else { return }
+    if totals.isEmpty {
+      totals = Dictionary(uniqueKeysWithValues: zip(keys, values))
+    } else {
+      totals.reserveCapacity(totals.count + keys.count)
+      for (key, t) in zip(keys, values) { totals[key, default: StratumTotals()].add(t) }
+    }
+    keys = []
+    values = []
+    slots = [Int32](repeating: 0, count: 64)
+  }
+
+  /// The position of `key` in the working totals, adding the stratum (with zero totals) if it is
+  /// new.
+  @inline(__always)
+  mutating func position(of key: RawStratumKey) -> Int {
+    let mask = slots.count - 1
+    var slot = Int(truncatingIfNeeded: Self.hash(key)) & mask
+    while true {
+      let entry = Int(slots[slot])
+      if entry == 0 { break }
+      if keys[entry - 1] == key { return entry - 1 }
+      slot = (slot + 1) & mask
+    }
+    keys.append(key)
+    values.append(StratumTotals())
+    slots[slot] = Int32(keys.count)
+    if keys.count * 2 > slots.count { grow() }
+    return keys.count - 1
+  }
+
+  /// Adds one record-level row (one event, no population) to the stratum at `position`.
+  @inline(__always)
+  mutating func addRow(at position: Int) {
+    values[position].events += 1
+    values[position].rows += 1
+  }
+
+  /// Adds totals to the stratum at `position`.
+  @inline(__always)
+  mutating func add(_ t: StratumTotals, at position: Int) {
+    values[position].add(t)
+  }
+
+  private mutating func grow() {
+    let capacity = slots.count * 2
+    slots = [Int32](repeating: 0, count: capacity)
+    let mask = capacity - 1
+    for (i, key) in keys.enumerated() {
+      var slot = Int(truncatingIfNeeded: Self.hash(key)) & mask
+      while slots[slot] != 0 { slot = (slot + 1) & mask }
+      slots[slot] = Int32(i + 1)
+    }
+  }
+
+  @inline(__always)
+  private static func hash(_ key: RawStratumKey) -> UInt64 {
+    var h = UInt64(UInt32(bitPattern: key.group)) &* 0x9E37_79B9_7F4A_7C15
+    h ^= UInt64(UInt32(bitPattern: key.age)) &* 0xC2B2_AE3D_27D4_EB4F
+    h ^= UInt64(UInt32(bitPattern: key.by)) &* 0x1656_67B1_9E37_79F9
+    return h ^ (h >> 29)
   }
 
   /// Merges counts tabulated separately (e.g. by another worker or from another file),
   /// re-mapping their ids through the strings.
   public mutating func merge(_ other: StrataCounts) {
+    if groups.count == 0 && ages.count == 0 && byCombinations.count == 0 && totals.isEmpty
+      && keys.isEmpty && groupFirstSeen.isEmpty
+    {
+      // Nothing to re-map: the merged counts are `other`'s (the usual first merge of one file).
+      self = other
+      return
+    }
     let g = other.groups.strings.map { groups.id(for: $0) }
     let a = other.ages.strings.map { ages.id(for: $0) }
     let b = other.byCombinations.strings.map { byCombinations.id(for: $0) }
-    for (key, t) in other.totals {
-      let k = RawStratumKey(
+    func remap(_ key: RawStratumKey) -> RawStratumKey {
+      RawStratumKey(
         group: g[Int(key.group)],
         age: key.age < 0 ? -1 : a[Int(key.age)],
         by: key.by < 0 ? -1 : b[Int(key.by)])
-      add(k, t)
     }
+    for (key, t) in other.totals { add(remap(key), t) }
+    for (key, t) in zip(other.keys, other.values) { values[position(of: remap(key))].add(t) }
     // New labels got the next ids in order, so their first places append in step; merging in
     // input order keeps the earliest place each label was seen.
     for (i, location) in other.groupFirstSeen.enumerated()

@@ -1,5 +1,11 @@
 import DisparityIngest
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// The columns to tabulate, by name, as the user gave them.
 public struct TabulationRequest: Sendable, Equatable {
   /// The grouping column (ethnicity); `nil` means the first column whose name mentions
@@ -52,7 +58,8 @@ public enum Tabulator {
     let group: Int
     if let name = request.group {
       group = try header.index(of: name)
-    } else if let detected = header.names.firstIndex(where: { $0.lowercased().contains("ethnic") }) {
+    } else if let detected = header.names.firstIndex(where: { $0.lowercased().contains("ethnic") })
+    {
       group = detected
     } else {
       throw TabulationError.noGroupColumn(file: header.file, available: header.names)
@@ -85,52 +92,168 @@ public enum Tabulator {
   /// Files are read by `workers` threads in parallel, split at record boundaries; standard input
   /// is read sequentially. Every count is checked: negative or non-numeric values are errors with
   /// their file, line and column; missing and suppressed values are counted, not read as zero.
+  /// The file is cut into several chunks per worker, handed out as workers become free, so that
+  /// a core slowed by other work does not hold the others up.
   public static func tabulate(
-    _ path: String, request: TabulationRequest, delimiter: CSVDelimiter? = nil, workers: Int = 2
+    _ path: String, request: TabulationRequest, delimiter: CSVDelimiter? = nil,
+    workers: Int = defaultWorkers
   ) throws -> Result {
     let reader = try CSVReader(path: path, options: CSVReadOptions(delimiter: delimiter))
     let columns = try resolve(request, in: reader.header)
     if reader.isStream || workers <= 1 {
-      var counts = StrataCounts()
-      var scratch: [UInt8] = []
-      try reader.forEachRecord { record in
-        try add(record, columns: columns, to: &counts, scratch: &scratch)
-      }
-      return Result(counts: counts, groupColumn: columns.groupName)
+      var state = State()
+      try reader.forEachRecord { record in try add(record, columns: columns, to: &state) }
+      state.finish()
+      return Result(counts: state.counts, groupColumn: columns.groupName)
     }
-    let counts = try reader.parallelReduce(
-      workers: workers,
-      initial: { (StrataCounts(), [UInt8]()) },
-      body: { state, record in
-        try add(record, columns: columns, to: &state.0, scratch: &state.1)
-      },
-      merge: { into, part in into.0.merge(part.0) }
-    ).0
-    return Result(counts: counts, groupColumn: columns.groupName)
+    var state = try reader.parallelReduce(
+      workers: workers * chunksPerWorker,
+      initial: { State() },
+      body: { state, record in try add(record, columns: columns, to: &state) },
+      merge: { into, part in
+        into.flushPendingRows()
+        var part = part
+        part.flushPendingRows()
+        into.counts.merge(part.counts)
+      }
+    )
+    state.finish()
+    return Result(counts: state.counts, groupColumn: columns.groupName)
+  }
+
+  /// The processors available, the default number of workers.
+  public static var defaultWorkers: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+  /// Chunks per worker in a parallel pass: enough for the free workers to take over the work of
+  /// a slow one, few enough that each chunk is large.
+  static let chunksPerWorker = 4
+
+  /// One worker's tabulation.
+  ///
+  /// The hot loop meets a few dozen group labels and about a hundred ages millions of times.
+  /// Each is interned in its own small table (which stays in the L1 cache), an age written as a
+  /// plain number skips hashing altogether, and a dense (group × age) table gives the stratum's
+  /// position; record-level rows are counted in a compact array and folded into the totals at
+  /// the end (``finish()``), so the per-row work touches little memory.
+  struct State: Sendable {
+    var counts = StrataCounts()
+    /// Stratum position + 1 by `group * stride + age + 1` (age −1 for no age column), 0 = not
+    /// yet seen; only for inputs without `--by`.
+    var dense: [Int32] = []
+    var stride = 0
+    var denseGroups = 0
+    /// The interned id + 1 of an age written as a plain number 0...999 without leading zeros.
+    var numericAge = [Int32](repeating: 0, count: 1000)
+    /// Record-level rows per stratum position, not yet added to `counts`.
+    var pendingRows: [Int] = []
+    var byScratch: [UInt8] = []
+
+    /// Adds the pending record-level rows to the counts, and the working totals to
+    /// ``StrataCounts/totals``: the end of a tabulation.
+    mutating func finish() {
+      flushPendingRows()
+      counts.seal()
+    }
+
+    /// Adds the pending record-level rows to the counts' working totals.
+    mutating func flushPendingRows() {
+      for (position, rows) in pendingRows.enumerated() where rows > 0 {
+        var t = StratumTotals()
+        t.events = Double(rows)
+        t.rows = rows
+        counts.add(t, at: position)
+      }
+      pendingRows.removeAll()
+    }
+
+    /// The id of an age field: numbers through a direct table, other text through the interner.
+    @inline(__always)
+    mutating func ageID(_ field: CSVField) -> Int32 {
+      let bytes = field.bytes
+      let n = bytes.count
+      if n >= 1 && n <= 3 && (bytes[0] != 0x30 || n == 1) {
+        var value = 0
+        var digits = true
+        for b in bytes {
+          let d = Int(b) &- 0x30
+          if d < 0 || d > 9 {
+            digits = false
+            break
+          }
+          value = value &* 10 &+ d
+        }
+        if digits {
+          let known = numericAge[value]
+          if known > 0 { return known - 1 }
+          let id = field.withBytes { counts.ages.id(for: $0) }
+          numericAge[value] = id + 1
+          return id
+        }
+      }
+      return field.withBytes { counts.ages.id(for: $0) }
+    }
+
+    /// The position of the stratum (group, age) of an input without `--by`.
+    @inline(__always)
+    mutating func densePosition(group g: Int32, age a: Int32) -> Int {
+      let column = Int(a) + 1
+      if Int(g) < denseGroups && column < stride {
+        let known = Int(dense[Int(g) * stride + column])
+        if known > 0 { return known - 1 }
+      } else {
+        growDense(groups: Int(g) + 1, columns: column + 1)
+      }
+      let position = counts.position(of: RawStratumKey(group: g, age: a, by: -1))
+      dense[Int(g) * stride + column] = Int32(position + 1)
+      return position
+    }
+
+    private mutating func growDense(groups: Int, columns: Int) {
+      let newStride = max(stride, columns <= stride ? stride : max(16, columns * 2))
+      let newGroups = max(denseGroups, groups <= denseGroups ? denseGroups : max(8, groups * 2))
+      var grown = [Int32](repeating: 0, count: newGroups * newStride)
+      for g in 0..<denseGroups {
+        for c in 0..<stride { grown[g * newStride + c] = dense[g * stride + c] }
+      }
+      dense = grown
+      stride = newStride
+      denseGroups = newGroups
+    }
   }
 
   /// Adds one record to the counts.
   @inline(__always)
-  static func add(
-    _ record: CSVRecord, columns: Columns, to counts: inout StrataCounts,
-    scratch: inout [UInt8]
-  ) throws(IngestError) {
-    let g = record[columns.group].trimmed.withBytes { counts.groups.id(for: $0) }
-    if Int(g) == counts.groupFirstSeen.count {
-      counts.groupFirstSeen.append(record.location(column: columns.group))
+  static func add(_ record: CSVRecord, columns: Columns, to state: inout State) throws(IngestError)
+  {
+    let g = record[columns.group].trimmed.withBytes { state.counts.groups.id(for: $0) }
+    if Int(g) == state.counts.groupFirstSeen.count {
+      state.counts.groupFirstSeen.append(record.location(column: columns.group))
     }
-    let a: Int32 =
-      columns.age < 0 ? -1 : record[columns.age].trimmed.withBytes { counts.ages.id(for: $0) }
-    var b: Int32 = -1
-    if columns.by.count == 1 {
-      b = record[columns.by[0]].trimmed.withBytes { counts.byCombinations.id(for: $0) }
-    } else if !columns.by.isEmpty {
-      scratch.removeAll(keepingCapacity: true)
-      for (i, c) in columns.by.enumerated() {
-        if i > 0 { scratch.append(StrataCounts.bySeparator) }
-        record[c].trimmed.withBytes { scratch.append(contentsOf: $0) }
+    let a: Int32 = columns.age < 0 ? -1 : state.ageID(record[columns.age].trimmed)
+    let position: Int
+    if columns.by.isEmpty {
+      position = state.densePosition(group: g, age: a)
+    } else {
+      var b: Int32 = -1
+      if columns.by.count == 1 {
+        b = record[columns.by[0]].trimmed.withBytes { state.counts.byCombinations.id(for: $0) }
+      } else {
+        state.byScratch.removeAll(keepingCapacity: true)
+        for (i, c) in columns.by.enumerated() {
+          if i > 0 { state.byScratch.append(StrataCounts.bySeparator) }
+          record[c].trimmed.withBytes { state.byScratch.append(contentsOf: $0) }
+        }
+        b = state.byScratch.withUnsafeBytes { state.counts.byCombinations.id(for: $0) }
       }
-      b = scratch.withUnsafeBytes { counts.byCombinations.id(for: $0) }
+      position = state.counts.position(of: RawStratumKey(group: g, age: a, by: b))
+    }
+    if columns.events < 0 && columns.population < 0 {
+      if position >= state.pendingRows.count {
+        state.pendingRows.append(
+          contentsOf: repeatElement(0, count: position + 1 - state.pendingRows.count))
+      }
+      state.pendingRows[position] += 1
+      return
     }
     var t = StratumTotals()
     t.rows = 1
@@ -150,7 +273,7 @@ public enum Tabulator {
       case .suppressed: t.populationSuppressed = 1
       }
     }
-    counts.add(RawStratumKey(group: g, age: a, by: b), t)
+    state.counts.add(t, at: position)
   }
 }
 
