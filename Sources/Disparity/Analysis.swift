@@ -37,7 +37,15 @@ public struct Analysis: Sendable {
     }
     let methods = try IntervalChoice(spec.ciMethod, measure: spec.measure)
     if spec.indirect && spec.age == nil { throw AnalysisError.indirectNeedsAge }
-    if spec.indirect && spec.measure == .proportion { throw AnalysisError.indirectNeedsRates }
+    if spec.indirect && spec.measure != .rate { throw AnalysisError.indirectNeedsRates }
+    if spec.measure == .mean {
+      if spec.numerator == nil { throw AnalysisError.meanNeedsValues }
+      if spec.age != nil || spec.populationFile != nil || spec.denominator != nil
+        || !spec.adjust.isEmpty || spec.eventFrequency != nil
+      {
+        throw AnalysisError.meanTakesNoDenominators
+      }
+    }
 
     // 1. Reference rates from a file, whose extra key columns (e.g. region) the population
     //    needs as well.
@@ -196,10 +204,11 @@ public struct Analysis: Sendable {
     }
 
     // 7. The report.
-    let table = TidyTableBuilder(
+    var tidy = TidyTableBuilder(
       byColumns: spec.by, levels: levels, proportions: spec.measure == .proportion,
-      indirect: spec.indirect
-    ).build(results)
+      indirect: spec.indirect)
+    tidy.means = spec.measure == .mean
+    let table = tidy.build(results)
     var extraTables: [ResultTable] = []
     if spec.inequality {
       let inequality = AnalysisInequality(
@@ -375,6 +384,10 @@ public enum AnalysisError: DisparityError, Equatable {
   case totalRow(String, SourceLocation)
   /// A reference-rates file problem.
   case referenceRates(String, SourceLocation)
+  /// `--measure mean` without the value column.
+  case meanNeedsValues
+  /// `--measure mean` with options that belong to rates.
+  case meanTakesNoDenominators
   /// No record has a known group: every value was unknown, unmapped or a collective term.
   case noKnownGroups(String, summary: String)
   /// An event frequency that is not a positive number.
@@ -428,6 +441,11 @@ public enum AnalysisError: DisparityError, Equatable {
         "\(l): \"\(value)\" is a total, not an ethnic group; adding it to the groups would count people twice. Remove total rows from the file."
     case .referenceRates(let problem, let l):
       return "\(l): \(problem)"
+    case .meanNeedsValues:
+      return "--measure mean averages a value recorded on each row: name its column with --numerator COL."
+    case .meanTakesNoDenominators:
+      return
+        "--measure mean compares the means of a value across groups; it takes no --age, --population, --denominator, --adjust or --event-frequency (those are for rates)."
     case .noKnownGroups(let files, let summary):
       return
         "\(files): no record has a known ethnic group, so there is nothing to analyse. Check --group and --scheme (raw keeps labels as they are), or add a --mapping file.\n\(summary)"

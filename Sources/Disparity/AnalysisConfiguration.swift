@@ -287,7 +287,7 @@ public struct AnalysisOptions: Sendable, Equatable {
     s.by = (by ?? []).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     if let measure {
       guard let m = AnalysisSpecification.Measure(rawValue: measure.lowercased()) else {
-        throw invalid(.measure, "must be rate or proportion, not \"\(measure)\".")
+        throw invalid(.measure, "must be rate, proportion or mean, not \"\(measure)\".")
       }
       s.measure = m
     }

@@ -265,6 +265,9 @@ struct Cube: Sendable {
     var populationByFrequency: [Double: [Double]] = [:]
     /// Rows whose event count was missing or suppressed at source (e.g. "<5").
     var incompleteEventRows = 0
+    /// For means: the number of values and the sum of their squares.
+    var valueCount = 0.0
+    var valueSquares = 0.0
     /// Rows whose population was missing or suppressed at source.
     var incompletePopulationRows = 0
   }
@@ -344,6 +347,8 @@ struct Cube: Sendable {
         }
         cell.hasEvents = true
         cell.incompleteEventRows += t.eventsMissing + t.eventsSuppressed
+        cell.valueCount += Double(t.rows - t.eventsMissing - t.eventsSuppressed)
+        cell.valueSquares += t.eventsSquared
         strata[s].groups[code] = cell
       }
     }

@@ -12,6 +12,9 @@ public struct AnalysisSpecification: Sendable, Equatable {
     case rate
     /// Events out of trials, × multiplier (default 100).
     case proportion
+    /// The mean of a value recorded per row (e.g. length of stay), with a t interval; groups
+    /// are compared by the difference of means (Welch).
+    case mean
   }
 
   /// Which group every other group is compared with.
@@ -142,8 +145,13 @@ public struct AnalysisSpecification: Sendable, Equatable {
     self.title = "Rates by ethnic group"
   }
 
-  /// The multiplier in force: the user's, or 100,000 for rates and 100 for proportions.
+  /// The multiplier in force: the user's, or 100,000 for rates, 100 for proportions, 1 for means.
   public var effectiveMultiplier: Double {
-    multiplier ?? (measure == .rate ? 100_000 : 100)
+    if let multiplier { return multiplier }
+    switch measure {
+    case .rate: return 100_000
+    case .proportion: return 100
+    case .mean: return 1
+    }
   }
 }

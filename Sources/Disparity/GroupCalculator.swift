@@ -44,6 +44,9 @@ struct GroupCalculator: Sendable {
   struct Statistics {
     var crude: CrudeRate?
     var proportion: Proportion?
+    var mean: Mean?
+    /// The mean's standard deviation and number of values.
+    var meanSpread: (sd: Double, n: Double)?
     var standardised: DirectlyStandardisedRate?
     var smr: IndirectlyStandardisedRatio?
     var isr: IndirectlyStandardisedRate?
@@ -74,7 +77,15 @@ struct GroupCalculator: Sendable {
           s.proportion = try Proportion(
             numerator: events, denominator: population, levels: levels,
             method: methods.proportions, multiplier: multiplier)
+        case .mean: break
         }
+      }
+      if specification.measure == .mean && cell.valueCount >= 2 {
+        let n = cell.valueCount
+        let m = events / n
+        let sd = (max(0, cell.valueSquares - n * m * m) / (n - 1)).squareRoot()
+        s.mean = try Mean(mean: m * multiplier, standardDeviation: sd * multiplier, count: Int(n), levels: levels)
+        s.meanSpread = (sd * multiplier, n)
       }
       if let weights, specification.measure == .rate, cell.hasPopulation, population > 0,
         cell.events.count == weights.count
@@ -229,6 +240,14 @@ struct GroupCalculator: Sendable {
         r.crude = estimate(crude.value, crude.intervals, standardError: crude.variance.squareRoot())
         flags += crude.flags.map(\.rawValue)
       }
+      if let mean = s.mean, let spread = s.meanSpread {
+        r.crude = estimate(mean.value, mean.intervals, standardError: spread.sd / spread.n.squareRoot())
+        // For means the count is the number of values (what disclosure control protects).
+        r.events = spread.n
+        r.population = spread.n
+      } else if specification.measure == .mean {
+        flags.append("fewer than 2 values: no mean interval")
+      }
       if let p = s.proportion {
         let se = (p.fraction * (1 - p.fraction) / p.denominator).squareRoot() * multiplier
         r.crude = estimate(p.value, p.intervals, standardError: se)
@@ -266,6 +285,15 @@ struct GroupCalculator: Sendable {
       if code == referenceCode {
         r.isReference = true
         flags.append("reference group")
+      } else if specification.measure == .mean, let ref = referenceStats {
+        // Means are compared by their difference; the words follow its interval against 0.
+        if let d = meanDifference(s, ref) {
+          r.difference = d
+          r.significance = d.limits.map { l in
+            l.lower > 0 ? .higher : (l.upper < 0 ? .lower : .similar)
+          }
+          if r.significance.count != levels.count { r.significance = [] }
+        }
       } else if let ref = referenceStats {
         let comparison = try compare(s, with: ref)
         if let (ratio, difference) = comparison {
@@ -316,6 +344,24 @@ struct GroupCalculator: Sendable {
     return nil
   }
 
+  /// The difference of two means with Welch's t interval (Welch–Satterthwaite degrees of
+  /// freedom): (m₁ − m₀) ± t(1 − α/2; ν) √(s₁²/n₁ + s₀²/n₀).
+  func meanDifference(_ s: Statistics, _ ref: Statistics) -> EstimateWithLimits? {
+    guard let a = s.mean, let b = ref.mean, let sa = s.meanSpread, let sb = ref.meanSpread
+    else { return nil }
+    let va = sa.sd * sa.sd / sa.n
+    let vb = sb.sd * sb.sd / sb.n
+    let se = (va + vb).squareRoot()
+    let d = a.value - b.value
+    guard se > 0 else { return EstimateWithLimits(value: d, limits: [], standardError: 0) }
+    let df = (va + vb) * (va + vb) / (va * va / (sa.n - 1) + vb * vb / (sb.n - 1))
+    let limits = levels.map { level -> ClosedLimits in
+      let t = Distributions.studentsTQuantile(1 - level.alpha / 2, degreesOfFreedom: df)
+      return ClosedLimits(lower: d - t * se, upper: d + t * se)
+    }
+    return EstimateWithLimits(value: d, limits: limits, standardError: se)
+  }
+
   /// A named reference group: a code or label of the target scheme, as the user wrote it.
   func resolveReference(_ name: String, among codes: [String]) throws -> String {
     let wanted = name.trimmingCharacters(in: .whitespaces).lowercased()
@@ -363,6 +409,10 @@ struct GroupCalculator: Sendable {
     case .proportion:
       notes.append(
         "Proportions are per \(scale), with \(levelsText) confidence intervals by the \(methods.proportions == .wilson ? "Wilson score" : "Clopper–Pearson exact") method."
+      )
+    case .mean:
+      notes.append(
+        "Means of the values in each group, with \(levelsText) Student t confidence intervals; groups are compared with the reference by the difference of means, with Welch's t interval (Welch–Satterthwaite degrees of freedom)."
       )
     }
     if let standard {

@@ -102,6 +102,8 @@ public struct TidyTableBuilder: Sendable {
   public var proportions: Bool
   /// Whether the indirect columns are included.
   public var indirect: Bool
+  /// Whether the crude columns are means (`mean`, `mean_lower`, `mean_upper`).
+  public var means = false
 
   /// Creates a builder.
   public init(byColumns: [String], levels: [ConfidenceLevel], proportions: Bool, indirect: Bool) {
@@ -122,8 +124,8 @@ public struct TidyTableBuilder: Sendable {
     var columns: [ResultTable.Column] = byColumns.map { .init($0, .text) }
     columns += [.init("group", .text), .init("group_code", .text)]
     columns += [.init("events", .count), .init("population", .count)]
-    let crude = proportions ? "proportion" : "crude_rate"
-    let crudeLimit = proportions ? "proportion" : "crude"
+    let crude = means ? "mean" : (proportions ? "proportion" : "crude_rate")
+    let crudeLimit = means ? "mean" : (proportions ? "proportion" : "crude")
     func estimateColumns(_ name: String, _ limitStem: String) -> [ResultTable.Column] {
       var out: [ResultTable.Column] = [.init(name, .number)]
       for s in suffixes {

@@ -34,6 +34,8 @@ public struct PolicyTableBuilder: Sendable {
   public var indirect = false
   /// Set while building: the headline is the SMR rather than a ratio to a reference group.
   private var smrHeadline = false
+  /// Means are compared by their difference, not a ratio.
+  private var differenceHeadline: Bool { measure == .mean }
 
   /// Creates a builder from explicit settings.
   public init(
@@ -95,6 +97,14 @@ public struct PolicyTableBuilder: Sendable {
         return r
       }
     }
+    if measure == .mean {
+      // The comparison of means is their difference (the cell that a ratio fills for rates).
+      controlled = controlled.map { r in
+        var r = r
+        r.ratio = r.difference
+        return r
+      }
+    }
     return builder.buildTable(controlled)
   }
 
@@ -118,7 +128,10 @@ public struct PolicyTableBuilder: Sendable {
     var columns: [ResultTable.Column] = byColumns.map { .init($0, .text, title: $0) }
     columns.append(.init("ethnicity", .text, title: "Ethnicity"))
     columns.append(
-      .init("events", .count, title: measure == .rate ? "Events" : "Number with the outcome"))
+      .init(
+        "events", .count,
+        title: measure == .rate
+          ? "Events" : (measure == .mean ? "Number of values" : "Number with the outcome")))
     columns.append(
       .init(
         "population", .count,
@@ -134,6 +147,12 @@ public struct PolicyTableBuilder: Sendable {
           "smr", .estimate, title: "Standardised ratio, observed ÷ expected (\(levelText) CI)",
           decimals: ratioDecimals))
       columns.append(.init("compared", .text, title: "Compared with expected"))
+    } else if comparing && differenceHeadline {
+      columns.append(
+        .init(
+          "difference", .estimate, title: "Difference from \(oneReference) (\(levelText) CI)",
+          decimals: rateDecimals))
+      columns.append(.init("compared", .text, title: "Compared with \(oneReference)"))
     } else if comparing {
       columns.append(
         .init(
@@ -248,6 +267,7 @@ public struct PolicyTableBuilder: Sendable {
   /// Higher, similar or lower at the first confidence level.
   func words(for r: GroupResult) -> Significance? {
     if let s = r.significance.first { return s }
+    if differenceHeadline { return nil }
     guard let l = r.ratio?.limits.first else { return nil }
     return l.lower > 1 ? .higher : (l.upper < 1 ? .lower : .similar)
   }
@@ -285,12 +305,14 @@ public struct PolicyTableBuilder: Sendable {
     switch measure {
     case .rate: return standardised ? "age-standardised rate" : "rate"
     case .proportion: return multiplier == 100 ? "percentage" : "proportion"
+    case .mean: return "mean"
     }
   }
 
   var scaleText: String {
     switch measure {
     case .rate: return "per \(ReadableNumber.thousands(Int64(multiplier.rounded())))"
+    case .mean: return ""
     case .proportion:
       return multiplier == 100 ? "" : "per \(ReadableNumber.thousands(Int64(multiplier.rounded())))"
     }
@@ -430,6 +452,14 @@ public struct PolicyTableBuilder: Sendable {
       func line(_ r: GroupResult) -> String {
         let e = r.ratio!
         let l = e.limits.first!
+        if differenceHeadline {
+          let f = { ReadableNumber.grouped($0, decimals: rateDecimals) }
+          let direction = e.value >= 0 ? "higher" : "lower"
+          var text =
+            "\(EthnicGroupNames.displayName(for: r.label))\(where_): mean \(f(abs(e.value))) \(direction) than \(ref) (\(level.description) CI for the difference \(f(l.lower)) to \(f(l.upper)))"
+          if r.events < 10 { text += "; based on fewer than 10 values, so less reliable [u]" }
+          return text + "."
+        }
         let ratio = ReadableNumber.grouped(e.value, decimals: ratioDecimals)
         let lo = ReadableNumber.grouped(l.lower, decimals: ratioDecimals)
         let hi = ReadableNumber.grouped(l.upper, decimals: ratioDecimals)
@@ -540,6 +570,8 @@ public struct PolicyTableBuilder: Sendable {
           }
         }
         let counts = Dictionary(grouping: rows, by: \.comparison).mapValues(\.count)
+        // A difference of means has no log scale: no forest plot for means.
+        if !differenceHeadline {
         charts.append(
           IntervalChart(
             title: smrHeadline
@@ -553,6 +585,7 @@ public struct PolicyTableBuilder: Sendable {
             axisLabel: smrHeadline ? "Observed ÷ expected (log scale)" : "Ratio to \(ref) (log scale)", scale: .logarithmic, referenceValue: 1,
             referenceLabel: "1 = same as \(ref)", rows: rows,
             valueHeading: "Ratio (\(level.description) CI)"))
+        }
       }
       var rows: [IntervalChart.Row] = []
       for r in s.rows {

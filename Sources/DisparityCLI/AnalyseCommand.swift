@@ -154,7 +154,7 @@ struct AnalysisFlags: ParsableArguments {
   @Option(help: "Further strata, comma-separated (sex, area, period): results per stratum.")
   var by: String?
 
-  @Option(help: "rate (default) or proportion.")
+  @Option(help: "rate (default), proportion or mean (of a value per row, e.g. length of stay).")
   var measure: String?
 
   @Option(help: "Multiplier (default 100000 for rates, 100 for proportions).")

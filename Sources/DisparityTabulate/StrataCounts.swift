@@ -8,6 +8,8 @@ public struct StratumTotals: Sendable, Equatable {
   public var population: Double = 0
   /// The number of input rows that contributed.
   public var rows: Int = 0
+  /// The sum of the squared event values (for means and their standard deviations).
+  public var eventsSquared: Double = 0
   /// Rows whose event count was marked missing (empty, NA, ...): counted here, not as zero.
   public var eventsMissing: Int = 0
   /// Rows whose event count was suppressed at source (e.g. "<5"): counted here, never read as a number.
@@ -24,6 +26,7 @@ public struct StratumTotals: Sendable, Equatable {
   @inline(__always)
   public mutating func add(_ other: StratumTotals) {
     events += other.events
+    eventsSquared += other.eventsSquared
     population += other.population
     rows += other.rows
     eventsMissing += other.eventsMissing

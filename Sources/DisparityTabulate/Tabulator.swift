@@ -160,6 +160,7 @@ public enum Tabulator {
       for (position, rows) in pendingRows.enumerated() where rows > 0 {
         var t = StratumTotals()
         t.events = Double(rows)
+        t.eventsSquared = Double(rows)
         t.rows = rows
         counts.add(t, at: position)
       }
@@ -259,9 +260,12 @@ public enum Tabulator {
     t.rows = 1
     if columns.events < 0 {
       t.events = 1
+      t.eventsSquared = 1
     } else {
       switch try record.countValue(at: columns.events) {
-      case .number(let x): t.events = x
+      case .number(let x):
+        t.events = x
+        t.eventsSquared = x * x
       case .missing: t.eventsMissing = 1
       case .suppressed: t.eventsSuppressed = 1
       }

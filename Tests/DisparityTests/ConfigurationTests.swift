@@ -85,7 +85,7 @@ struct ConfigurationTests {
     flags.inputs = ["a.csv"]
     #expect(
       throws: ConfigurationError.invalidValue(
-        .measure, .commandLine, problem: "must be rate or proportion, not \"rates\".")
+        .measure, .commandLine, problem: "must be rate, proportion or mean, not \"rates\".")
     ) {
       try flags.specification()
     }
@@ -94,7 +94,7 @@ struct ConfigurationTests {
         .specification()
     }
     #expect(
-      error?.description.hasPrefix("x.toml:2: key \"measure\" must be rate or proportion") == true)
+      error?.description.hasPrefix("x.toml:2: key \"measure\" must be rate, proportion or mean") == true)
   }
 
   @Test func globPatternsExpandSortedAndLiteralNamesStay() throws {
