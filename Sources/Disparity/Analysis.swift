@@ -1,5 +1,5 @@
-import DisparityIngest
 import DisparityInequality
+import DisparityIngest
 import DisparityNormalise
 import DisparityReport
 import DisparityStatistics
@@ -63,7 +63,9 @@ public struct Analysis: Sendable {
     // --adjust columns other than age are tabulated after the --by columns.
     let adjustsAge = spec.age != nil && spec.adjust.contains(spec.age!)
     let adjustColumns = spec.adjust.filter { $0 != spec.age }
-    if !spec.adjust.isEmpty && !spec.denominatorExpected { throw AnalysisError.adjustNeedsPopulation }
+    if !spec.adjust.isEmpty && !spec.denominatorExpected {
+      throw AnalysisError.adjustNeedsPopulation
+    }
 
     // 2. Tabulate the inputs (and the population file) by raw stratum.
     let populationInSameFile = spec.populationFile == nil && spec.denominator != nil
@@ -231,9 +233,10 @@ public struct Analysis: Sendable {
       extraTables.append(table)
       adjustmentNotes = notes
     }
-    let methodsNotes = calculator.methodsNotes(
-      standard: standardBands, referenceBands: referenceBands, referenceNames: referenceNames,
-      redistribution: redistributionNotes) + adjustmentNotes
+    let methodsNotes =
+      calculator.methodsNotes(
+        standard: standardBands, referenceBands: referenceBands, referenceNames: referenceNames,
+        redistribution: redistributionNotes) + adjustmentNotes
     // Notes that reveal no group's count go into the report; the per-group counts of the
     // ethnicity summary go to standard error only (they would undo disclosure control).
     var inputNotes = events.inputNotes(file: spec.inputs.joined(separator: ", "), kind: "events")
@@ -442,7 +445,8 @@ public enum AnalysisError: DisparityError, Equatable {
     case .referenceRates(let problem, let l):
       return "\(l): \(problem)"
     case .meanNeedsValues:
-      return "--measure mean averages a value recorded on each row: name its column with --numerator COL."
+      return
+        "--measure mean averages a value recorded on each row: name its column with --numerator COL."
     case .meanTakesNoDenominators:
       return
         "--measure mean compares the means of a value across groups; it takes no --age, --population, --denominator, --adjust or --event-frequency (those are for rates)."

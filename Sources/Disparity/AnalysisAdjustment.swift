@@ -46,7 +46,8 @@ struct AnalysisAdjustment: Sendable {
     func key(_ counts: StrataCounts, _ raw: RawStratumKey, _ code: String) throws -> CellKey {
       let all =
         raw.by < 0
-        ? [] : counts.byCombinations.string(raw.by).split(
+        ? []
+        : counts.byCombinations.string(raw.by).split(
           separator: "\u{1F}", omittingEmptySubsequences: false
         ).map(String.init)
       let by = Array(all.prefix(byColumns.count))
@@ -86,7 +87,9 @@ struct AnalysisAdjustment: Sendable {
     columns += [.init("group", .text), .init("group_code", .text)]
     columns.append(.init("adjusted_ratio", .number))
     for s in suffixes {
-      columns += [.init("adjusted_ratio_lower" + s, .number), .init("adjusted_ratio_upper" + s, .number)]
+      columns += [
+        .init("adjusted_ratio_lower" + s, .number), .init("adjusted_ratio_upper" + s, .number),
+      ]
     }
     columns += [.init("aliased", .text)]
     var table = ResultTable(name: "adjusted", columns: columns)
@@ -98,10 +101,11 @@ struct AnalysisAdjustment: Sendable {
     for stratum in strata {
       let rows = keys.filter { $0.by == stratum && (p[$0] ?? 0) > 0 }
       let missing = keys.filter { $0.by == stratum && (p[$0] ?? 0) <= 0 && (e[$0] ?? 0) > 0 }
-      let where_ = stratum.isEmpty ? "" : " (\(stratum.joined(separator: ", ")))"
+      let stratumSuffix = stratum.isEmpty ? "" : " (\(stratum.joined(separator: ", ")))"
       if !missing.isEmpty {
         notes.append(
-          "Adjusted model\(where_): \(missing.count) cell(s) with events but no population were left out of the model.")
+          "Adjusted model\(stratumSuffix): \(missing.count) cell(s) with events but no population were left out of the model."
+        )
       }
       let groupResults = results.filter { $0.by == stratum }
       let reference =
@@ -113,7 +117,8 @@ struct AnalysisAdjustment: Sendable {
         "group", values: rows.map(\.code), reference: reference, order: .firstAppearance)
       if adjustsAge {
         try builder.addFactor(
-          "age", values: rows.map { $0.age < 0 ? "unknown" : (bands?.aligned.bands[$0.age].label ?? "") },
+          "age",
+          values: rows.map { $0.age < 0 ? "unknown" : (bands?.aligned.bands[$0.age].label ?? "") },
           order: .firstAppearance)
       }
       for (i, name) in self.columns.enumerated() {
@@ -132,12 +137,14 @@ struct AnalysisAdjustment: Sendable {
           quasi: quasi, options: options)
       let model =
         proportions
-        ? "Adjusted odds ratios\(where_): \(quasi ? "quasi-" : "")binomial (logistic) regression of events out of trials"
-        : "Adjusted rate ratios\(where_): \(quasi ? "quasi-" : "")Poisson regression of events with offset ln(population)"
+        ? "Adjusted odds ratios\(stratumSuffix): \(quasi ? "quasi-" : "")binomial (logistic) regression of events out of trials"
+        : "Adjusted rate ratios\(stratumSuffix): \(quasi ? "quasi-" : "")Poisson regression of events with offset ln(population)"
       notes.append(
         "\(model), adjusted for \(adjustedFor.joined(separator: ", ")), reference group \(labels[reference] ?? reference); deviance \(String(format: "%.2f", fit.deviance)) on \(fit.residualDegreesOfFreedom) degrees of freedom, \(fit.iterations) iterations, \(fit.converged ? "converged" : "NOT converged"), dispersion \(String(format: "%.3f", fit.estimatedDispersion))\(quasi ? " (used for the standard errors)" : " (estimated, not used)")."
       )
-      for warning in fit.warnings { notes.append("Adjusted model\(where_): \(warning.description)") }
+      for warning in fit.warnings {
+        notes.append("Adjusted model\(stratumSuffix): \(warning.description)")
+      }
       // Rows in the order of the main table (the scheme's order).
       let position = Dictionary(
         groupResults.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { a, _ in a })

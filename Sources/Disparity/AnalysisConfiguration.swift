@@ -323,7 +323,9 @@ public struct AnalysisOptions: Sendable, Equatable {
     s.noSuppress = noSuppress ?? false
     if let suppress {
       guard suppress >= 0 && suppress.isFinite else {
-        throw invalid(.suppress, "must be a count of 0 or more (counts from 1 to it are withheld), not \(suppress).")
+        throw invalid(
+          .suppress,
+          "must be a count of 0 or more (counts from 1 to it are withheld), not \(suppress).")
       }
       s.suppressThreshold = suppress
     }
@@ -360,7 +362,8 @@ public struct AnalysisOptions: Sendable, Equatable {
       guard level >= 0.5 && level < 1 else {
         throw invalid(
           .confidence,
-          "levels are between 0.5 and 1 (or 50 and 100 per cent), e.g. 0.95 or 0.998; not \(value).")
+          "levels are between 0.5 and 1 (or 50 and 100 per cent), e.g. 0.95 or 0.998; not \(value)."
+        )
       }
       levels.append(level)
     }

@@ -1,5 +1,5 @@
-import DisparityIngest
 import DisparityInequality
+import DisparityIngest
 import DisparityReport
 
 /// Summary measures of inequality from an analysis's group results (`analyse --inequality`).

@@ -1,6 +1,6 @@
+@_exported import DisparityInequality
 // The umbrella module: `import Disparity` gives every stage of the flow.
 @_exported import DisparityIngest
-@_exported import DisparityInequality
 @_exported import DisparityLinearAlgebra
 @_exported import DisparityNormalise
 @_exported import DisparityRegression

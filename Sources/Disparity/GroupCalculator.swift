@@ -84,7 +84,8 @@ struct GroupCalculator: Sendable {
         let n = cell.valueCount
         let m = events / n
         let sd = (max(0, cell.valueSquares - n * m * m) / (n - 1)).squareRoot()
-        s.mean = try Mean(mean: m * multiplier, standardDeviation: sd * multiplier, count: Int(n), levels: levels)
+        s.mean = try Mean(
+          mean: m * multiplier, standardDeviation: sd * multiplier, count: Int(n), levels: levels)
         s.meanSpread = (sd * multiplier, n)
       }
       if let weights, specification.measure == .rate, cell.hasPopulation, population > 0,
@@ -241,7 +242,8 @@ struct GroupCalculator: Sendable {
         flags += crude.flags.map(\.rawValue)
       }
       if let mean = s.mean, let spread = s.meanSpread {
-        r.crude = estimate(mean.value, mean.intervals, standardError: spread.sd / spread.n.squareRoot())
+        r.crude = estimate(
+          mean.value, mean.intervals, standardError: spread.sd / spread.n.squareRoot())
         // For means the count is the number of values (what disclosure control protects).
         r.events = spread.n
         r.population = spread.n
@@ -424,10 +426,12 @@ struct GroupCalculator: Sendable {
     if specification.indirect {
       if let referenceFile {
         notes.append(
-          "Indirectly standardised ratios (SMR = observed ÷ expected) use the reference rates in \(referenceFile.file), by age\(referenceFile.extraKeys.isEmpty ? "" : " and " + referenceFile.extraKeys.joined(separator: ", ")); limits by \(countMethodText).")
+          "Indirectly standardised ratios (SMR = observed ÷ expected) use the reference rates in \(referenceFile.file), by age\(referenceFile.extraKeys.isEmpty ? "" : " and " + referenceFile.extraKeys.joined(separator: ", ")); limits by \(countMethodText)."
+        )
       } else if let name = referenceRatesGroup {
         notes.append(
-          "Indirectly standardised ratios (SMR = observed ÷ expected) use the age-specific rates of the group \(name) as the reference; limits by \(countMethodText).")
+          "Indirectly standardised ratios (SMR = observed ÷ expected) use the age-specific rates of the group \(name) as the reference; limits by \(countMethodText)."
+        )
       } else {
         notes.append(
           "Indirectly standardised ratios (SMR = observed ÷ expected) use age-specific rates of all groups together as the reference; limits by \(countMethodText)."

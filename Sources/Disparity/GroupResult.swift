@@ -167,7 +167,8 @@ public struct TidyTableBuilder: Sendable {
       }
       let comparisonHidden = r.suppressed || r.comparisonSuppressed
       row += cells(r.crude) + cells(r.standardised)
-      row += cells(r.ratio, hidden: comparisonHidden) + cells(r.difference, hidden: comparisonHidden)
+      row +=
+        cells(r.ratio, hidden: comparisonHidden) + cells(r.difference, hidden: comparisonHidden)
       if proportions { row += cells(r.oddsRatio, hidden: comparisonHidden) }
       for i in suffixes.indices {
         row.append(

@@ -371,7 +371,7 @@ public struct PolicyTableBuilder: Sendable {
   ) -> [String] {
     var findings: [String] = []
     for s in strata {
-      let where_ = byColumns.isEmpty ? "" : " (\(stratumText(s)))"
+      let stratumSuffix = byColumns.isEmpty ? "" : " (\(stratumText(s)))"
       let prefix = byColumns.isEmpty ? "" : "For \(stratumText(s)): "
       if reference == .none && !smrHeadline {
         findings += extremes(s, noun: noun, level: level, decimals: rateDecimals, prefix: prefix)
@@ -417,7 +417,7 @@ public struct PolicyTableBuilder: Sendable {
           let lo = ReadableNumber.grouped(l.lower, decimals: ratioDecimals)
           let hi = ReadableNumber.grouped(l.upper, decimals: ratioDecimals)
           var text =
-            "\(EthnicGroupNames.displayName(for: r.label))\(where_): \(ratio) times the number expected (\(level.description) CI \(lo) to \(hi))"
+            "\(EthnicGroupNames.displayName(for: r.label))\(stratumSuffix): \(ratio) times the number expected (\(level.description) CI \(lo) to \(hi))"
           if r.events < 10 { text += "; based on fewer than 10 events, so less reliable [u]" }
           return text + "."
         }
@@ -456,7 +456,7 @@ public struct PolicyTableBuilder: Sendable {
           let f = { ReadableNumber.grouped($0, decimals: rateDecimals) }
           let direction = e.value >= 0 ? "higher" : "lower"
           var text =
-            "\(EthnicGroupNames.displayName(for: r.label))\(where_): mean \(f(abs(e.value))) \(direction) than \(ref) (\(level.description) CI for the difference \(f(l.lower)) to \(f(l.upper)))"
+            "\(EthnicGroupNames.displayName(for: r.label))\(stratumSuffix): mean \(f(abs(e.value))) \(direction) than \(ref) (\(level.description) CI for the difference \(f(l.lower)) to \(f(l.upper)))"
           if r.events < 10 { text += "; based on fewer than 10 values, so less reliable [u]" }
           return text + "."
         }
@@ -465,7 +465,7 @@ public struct PolicyTableBuilder: Sendable {
         let hi = ReadableNumber.grouped(l.upper, decimals: ratioDecimals)
         let of = reference == .overall ? "for" : "of"
         var text =
-          "\(EthnicGroupNames.displayName(for: r.label))\(where_): \(ratio) times the \(noun) \(of) \(ref) (\(level.description) CI \(lo) to \(hi))"
+          "\(EthnicGroupNames.displayName(for: r.label))\(stratumSuffix): \(ratio) times the \(noun) \(of) \(ref) (\(level.description) CI \(lo) to \(hi))"
         if r.events < 10 || referenceFew {
           text += "; based on fewer than 10 events, so less reliable [u]"
         }
@@ -572,19 +572,20 @@ public struct PolicyTableBuilder: Sendable {
         let counts = Dictionary(grouping: rows, by: \.comparison).mapValues(\.count)
         // A difference of means has no log scale: no forest plot for means.
         if !differenceHeadline {
-        charts.append(
-          IntervalChart(
-            title: smrHeadline
-              ? "Standardised ratio, observed ÷ expected\(suffix)"
-              : "Ratio of the \(noun) to \(ref)\(suffix)",
-            summary:
-              (smrHeadline
+          charts.append(
+            IntervalChart(
+              title: smrHeadline
+                ? "Standardised ratio, observed ÷ expected\(suffix)"
+                : "Ratio of the \(noun) to \(ref)\(suffix)",
+              summary: (smrHeadline
                 ? "Forest plot of each group's standardised ratio (observed ÷ expected) with its \(level.description) confidence interval, on a log scale; the dashed line at 1 is where the observed number equals the number expected from the reference rates."
                 : "Forest plot of each group's ratio with its \(level.description) confidence interval, on a log scale; the dashed line at 1 is the same \(noun) as \(ref).")
                 + " \(counts[.higher] ?? 0) higher, \(counts[.similar] ?? 0) similar, \(counts[.lower] ?? 0) lower.",
-            axisLabel: smrHeadline ? "Observed ÷ expected (log scale)" : "Ratio to \(ref) (log scale)", scale: .logarithmic, referenceValue: 1,
-            referenceLabel: "1 = same as \(ref)", rows: rows,
-            valueHeading: "Ratio (\(level.description) CI)"))
+              axisLabel: smrHeadline
+                ? "Observed ÷ expected (log scale)" : "Ratio to \(ref) (log scale)",
+              scale: .logarithmic, referenceValue: 1,
+              referenceLabel: "1 = same as \(ref)", rows: rows,
+              valueHeading: "Ratio (\(level.description) CI)"))
         }
       }
       var rows: [IntervalChart.Row] = []

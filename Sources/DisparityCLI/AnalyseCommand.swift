@@ -79,7 +79,8 @@ struct AnalyseCommand: ParsableCommand {
         // The chosen table first: a CSV output carries the first table.
         guard let chosen = report.tables.firstIndex(where: { $0.name == table }) else {
           throw ValidationError(
-            "--table \(table): this run has the tables \(report.tables.map(\.name).joined(separator: ", ")) (inequality needs --inequality, adjusted needs --adjust).")
+            "--table \(table): this run has the tables \(report.tables.map(\.name).joined(separator: ", ")) (inequality needs --inequality, adjusted needs --adjust)."
+          )
         }
         report.tables.insert(report.tables.remove(at: chosen), at: 0)
       }
@@ -169,7 +170,10 @@ struct AnalysisFlags: ParsableArguments {
   @Flag(inversion: .prefixedNo, help: "Also standardise indirectly (SMR, ISR); default off.")
   var indirect: Bool?
 
-  @Option(help: "Reference rates for --indirect: a CSV (the age column plus events,population or rate per --multiplier), or a group whose rates are the reference (default: all groups together).")
+  @Option(
+    help:
+      "Reference rates for --indirect: a CSV (the age column plus events,population or rate per --multiplier), or a group whose rates are the reference (default: all groups together)."
+  )
   var referenceRates: String?
 
   @Option(
@@ -203,10 +207,15 @@ struct AnalysisFlags: ParsableArguments {
     help: "Higher values are better (e.g. screening uptake); the default is adverse (e.g. deaths).")
   var favourable: Bool?
 
-  @Option(help: "A --by column that is ordered (e.g. deprivation quintile, 1 most deprived): SII, RII, ACI, RCI within each group.")
+  @Option(
+    help:
+      "A --by column that is ordered (e.g. deprivation quintile, 1 most deprived): SII, RII, ACI, RCI within each group."
+  )
   var ordered: String?
 
-  @Option(help: "Adjust for these columns (e.g. age,sex,imd) in a Poisson regression: adjusted rate ratios.")
+  @Option(
+    help:
+      "Adjust for these columns (e.g. age,sex,imd) in a Poisson regression: adjusted rate ratios.")
   var adjust: String?
 
   @Flag(
@@ -214,7 +223,10 @@ struct AnalysisFlags: ParsableArguments {
     help: "With --adjust: use the quasi-likelihood dispersion for the standard errors.")
   var quasi: Bool?
 
-  @Option(help: "Column of events per person (PHE eventfreq): standardised rates allow for people with repeat events.")
+  @Option(
+    help:
+      "Column of events per person (PHE eventfreq): standardised rates allow for people with repeat events."
+  )
   var eventFrequency: String?
 
   @Option(help: "The table a CSV output carries: results (default), inequality or adjusted.")

@@ -65,11 +65,12 @@ struct InequalityCommand: ParsableCommand {
   @Option(help: "Measures to compute, comma-separated (default: every one that applies).")
   var measures: String?
 
-  @Option(help: """
-    SII and RII by weighted least squares on the cumulative-midpoint rank (wls, as PHE's \
-    phe_sii; default), by a logistic fit weighting each group by its population (logistic, as \
-    HEAT describes), or weighting by population squared (logistic-pop2, as healthequal's code).
-    """)
+  @Option(
+    help: """
+      SII and RII by weighted least squares on the cumulative-midpoint rank (wls, as PHE's \
+      phe_sii; default), by a logistic fit weighting each group by its population (logistic, as \
+      HEAT describes), or weighting by population squared (logistic-pop2, as healthequal's code).
+      """)
   var siiMethod: String = "wls"
 
   @Option(help: "Seed of the Monte Carlo intervals.")

@@ -66,7 +66,8 @@ struct NotebookCommand: ParsableCommand {
       let (status, stdout, stderr) = try runSelf(executed)
       guard status == 0 else {
         throw ValidationError(
-          "step `disparity \(shown.joined(separator: " "))` failed with status \(status):\n\(stderr)")
+          "step `disparity \(shown.joined(separator: " "))` failed with status \(status):\n\(stderr)"
+        )
       }
       let shell = "disparity " + shown.map(shellQuote).joined(separator: " \\\n  ")
       let printed = [stdout, stderr].filter { !$0.isEmpty }.joined(separator: "\n")

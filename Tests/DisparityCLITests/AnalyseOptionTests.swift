@@ -206,7 +206,9 @@ struct AnalyseOptionTests {
     }
   }
 
-  @Test("With reference rates from the data, a second group is withheld so the total cannot reveal the first")
+  @Test(
+    "With reference rates from the data, a second group is withheld so the total cannot reveal the first"
+  )
   func indirectWithSuppressedGroup() throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }

@@ -64,7 +64,8 @@ struct ErrorBehaviourTests {
       ], in: Self.errorsFolder)
     #expect(run.status == 1)
     #expect(
-      run.stderr.errorLine.hasPrefix("error: population_bad_age.csv:5:2 (column \"age\")"), "\(run.stderr)")
+      run.stderr.errorLine.hasPrefix("error: population_bad_age.csv:5:2 (column \"age\")"),
+      "\(run.stderr)")
     #expect(run.stderr.contains("\"five to nine\""))
   }
 
@@ -124,7 +125,9 @@ struct ErrorBehaviourTests {
     let analyse = try CLI.run(
       ["analyse", "deaths.csv", "--strict"] + Self.counts, in: folder.url)
     #expect(analyse.status == 1)
-    #expect(analyse.stderr.errorLine.hasPrefix("error: deaths.csv:4:1 (column \"ethnicity\"): strict mode"))
+    #expect(
+      analyse.stderr.errorLine.hasPrefix(
+        "error: deaths.csv:4:1 (column \"ethnicity\"): strict mode"))
     #expect(analyse.stderr.contains("\"Martian\" (1 rows)"))
     #expect(analyse.stderr.contains("\"BAME\" (1 rows)"))
     let normalise = try CLI.run(["normalise", "deaths.csv", "--strict"], in: folder.url)
@@ -154,8 +157,10 @@ struct ErrorBehaviourTests {
       words: ["\"wald\"", "dobson", "fay-feuer"]),
     .init(
       name: "--confidence not a number", arguments: ["--confidence", "abc"], words: ["\"abc\""]),
-    .init(name: "--confidence of 1", arguments: ["--confidence", "1"], words: ["between 0.5 and 1"]),
-    .init(name: "--confidence of 0", arguments: ["--confidence", "0"], words: ["between 0.5 and 1"]),
+    .init(
+      name: "--confidence of 1", arguments: ["--confidence", "1"], words: ["between 0.5 and 1"]),
+    .init(
+      name: "--confidence of 0", arguments: ["--confidence", "0"], words: ["between 0.5 and 1"]),
     .init(
       name: "three confidence levels", arguments: ["--confidence", "0.9,0.95,0.998"],
       words: ["one or two"]),

@@ -19,7 +19,8 @@ struct DistributionsTests {
       #expect(close(u, upper[i], relative: 1e-9), "x = \(x): upper \(u) vs \(upper[i])")
     }
     // ARCHITECTURE.md: x = 1 gives (0.0253178, 5.571643), as R does.
-    #expect(abs(Distributions.chiSquaredQuantile(0.025, degreesOfFreedom: 2) / 2 - 0.0253178) < 1e-7)
+    #expect(
+      abs(Distributions.chiSquaredQuantile(0.025, degreesOfFreedom: 2) / 2 - 0.0253178) < 1e-7)
     #expect(abs(Distributions.chiSquaredQuantile(0.975, degreesOfFreedom: 4) / 2 - 5.571643) < 1e-6)
   }
 
@@ -75,8 +76,14 @@ struct DistributionsTests {
   /// qt(0.975, 9) = 2.262157162798205, qt(0.975, 1) = 12.70620473617471,
   /// qnorm(0.975) = 1.959963984540054, qnorm(0.999) = 3.090232306167813.
   @Test func studentsTAndNormalQuantilesMatchR() {
-    #expect(close(Distributions.studentsTQuantile(0.975, degreesOfFreedom: 9), 2.262157162798205, relative: 1e-12))
-    #expect(close(Distributions.studentsTQuantile(0.975, degreesOfFreedom: 1), 12.70620473617471, relative: 1e-12))
+    #expect(
+      close(
+        Distributions.studentsTQuantile(0.975, degreesOfFreedom: 9), 2.262157162798205,
+        relative: 1e-12))
+    #expect(
+      close(
+        Distributions.studentsTQuantile(0.975, degreesOfFreedom: 1), 12.70620473617471,
+        relative: 1e-12))
     #expect(close(Distributions.normalQuantile(0.975), 1.959963984540054, relative: 1e-14))
     #expect(close(Distributions.zCritical(confidence: 0.998), 3.090232306167813, relative: 1e-14))
   }

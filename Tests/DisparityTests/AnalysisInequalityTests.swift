@@ -66,7 +66,8 @@ struct AnalysisInequalityTests {
     #expect(abs(measure("d") - (highest - reference)) <= 1e-9 * highest)
     #expect(abs(measure("r") - highest / reference) <= 1e-12)
     #expect(abs(measure("bgv") - bgv) <= 1e-9 * bgv)
-    #expect(inequality.rows.allSatisfy { $0[column(inequality, "dimension")] == .text("ethnic group") })
+    #expect(
+      inequality.rows.allSatisfy { $0[column(inequality, "dimension")] == .text("ethnic group") })
   }
 
   /// With --ordered imd, SII, RII, ACI and RCI come per ethnic group across the quintiles; rates

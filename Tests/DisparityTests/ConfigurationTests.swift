@@ -94,7 +94,8 @@ struct ConfigurationTests {
         .specification()
     }
     #expect(
-      error?.description.hasPrefix("x.toml:2: key \"measure\" must be rate, proportion or mean") == true)
+      error?.description.hasPrefix("x.toml:2: key \"measure\" must be rate, proportion or mean")
+        == true)
   }
 
   @Test func globPatternsExpandSortedAndLiteralNamesStay() throws {

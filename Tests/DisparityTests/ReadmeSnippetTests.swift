@@ -14,7 +14,8 @@ struct ReadmeSnippetTests {
   }
 
   @Test func theSnippetRunsOnTheSyntheticData() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
+    let folder =
+      FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
       .path + "/"
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: folder) }

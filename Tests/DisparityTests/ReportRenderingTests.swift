@@ -53,7 +53,9 @@ struct ReportRenderingTests {
     #expect(ReadableNumber.format(3.2449, kind: .number) == "3.24")
     #expect(ReadableNumber.format(0.0253178, kind: .number) == "0.0253")
     #expect(ReadableNumber.format(-0.5, kind: .number) == "-0.500")
-    #expect(ReadableNumber.fixed(2.675, decimals: 2) == "2.68" || ReadableNumber.fixed(2.675, decimals: 2) == "2.67")
+    #expect(
+      ReadableNumber.fixed(2.675, decimals: 2) == "2.68"
+        || ReadableNumber.fixed(2.675, decimals: 2) == "2.67")
   }
 
   /// Markdown escapes characters that would break the table or inject markup.
