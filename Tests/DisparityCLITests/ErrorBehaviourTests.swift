@@ -89,9 +89,8 @@ struct ErrorBehaviourTests {
     let run = try CLI.run(
       ["analyse", "missing_column.csv", "--numerator", "death", "--denominator", "population"],
       in: Self.errorsFolder)
-    // A column named on the command line that the file lacks is treated as a usage error
-    // (IngestError.missingColumn has kind .usage).
-    #expect(run.status == 2)
+    // A file without a column the analysis needs is bad input: exit status 1 (issue 2).
+    #expect(run.status == 1)
     #expect(run.stderr.errorLine.hasPrefix("error: missing_column.csv"))
     #expect(run.stderr.contains("did you mean \"deaths\"?"))
     #expect(run.stderr.contains("\"ethnicity\", \"age\", \"deaths\", \"population\""))

@@ -85,7 +85,7 @@ struct InputFormTests {
         "analyse", folder.path("events.txt"), "--population", folder.path("population.txt"),
         "--delimiter", "comma",
       ] + Self.options)
-    #expect(wrong.status == 2)
+    #expect(wrong.status == 1)
     #expect(wrong.stderr.contains("there is no column"))
     #expect(wrong.stderr.contains("\"ethnicity\(delimiter)age\(delimiter)sex\(delimiter)region\""))
   }
