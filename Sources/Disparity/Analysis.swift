@@ -458,7 +458,7 @@ public enum AnalysisError: DisparityError, Equatable {
         "--event-frequency: \"\(text)\" is not a number of events per person; each row needs a positive number (1, 2, 3, ...)."
     case .inconsistentFrequencyPopulation(let group, let frequency, let stratum):
       return
-        "--event-frequency: group \(group)\(stratum.isEmpty ? "" : " (" + stratum.joined(separator: ", ") + ")") has a different population on its rows for \(CSVRendererFormat.number(frequency)) events per person than on its other frequency rows; the population of an age band must be the same on every frequency row."
+        "--event-frequency: group \(group)\(stratum.isEmpty ? "" : " (" + stratum.joined(separator: ", ") + ")") has a different population on its rows for \(CSVRenderer.format(frequency)) events per person than on its other frequency rows; the population of an age band must be the same on every frequency row."
     case .adjustNeedsPopulation:
       return
         "--adjust models events over population: give --denominator COL or --population FILE."

@@ -414,7 +414,7 @@ public struct AnalysisOptions: Sendable, Equatable {
     if s.age != nil { parts.append("standard \(s.standard)\(mark(.standard))") }
     parts.append("measure \(s.measure.rawValue)\(mark(.measure))")
     parts.append(
-      "multiplier \(CSVRendererFormat.number(s.effectiveMultiplier))\(mark(.multiplier))")
+      "multiplier \(CSVRenderer.format(s.effectiveMultiplier))\(mark(.multiplier))")
     let levels = s.confidence.map { "\($0)" }
     parts.append("confidence \(levels.joined(separator: ","))\(mark(.confidence))")
     let intervals: String
@@ -439,7 +439,7 @@ public struct AnalysisOptions: Sendable, Equatable {
     parts.append("reference \(reference)\(mark(.reference))")
     parts.append("unknown ethnicity \(s.unknown.rawValue)\(mark(.unknown))")
     parts.append(
-      "disclosure control \(s.noSuppress ? "off" : "counts 1 to \(CSVRendererFormat.number(s.suppressThreshold)) suppressed")\(mark(.noSuppress))"
+      "disclosure control \(s.noSuppress ? "off" : "counts 1 to \(CSVRenderer.format(s.suppressThreshold)) suppressed")\(mark(.noSuppress))"
     )
     return "Settings: " + parts.joined(separator: "; ") + "."
   }

@@ -1,4 +1,5 @@
 import DisparityIngest
+import DisparityReport
 import DisparityNormalise
 import DisparityStatistics
 import DisparityTabulate
@@ -65,7 +66,7 @@ struct ReferenceRateFile: Sendable {
     let rateColumn = table.header.firstIndex(of: "rate")
     guard (eventsColumn != nil && populationColumn != nil) || rateColumn != nil else {
       throw AnalysisError.referenceRates(
-        "the reference rates need columns events and population, or rate (per \(CSVRendererFormat.number(multiplier))); the columns are: \(table.header.joined(separator: ", ")).",
+        "the reference rates need columns events and population, or rate (per \(CSVRenderer.format(multiplier))); the columns are: \(table.header.joined(separator: ", ")).",
         SourceLocation(file: table.file, line: 1))
     }
     let used = Set([age, eventsColumn, populationColumn, rateColumn].compactMap { $0 })
@@ -148,13 +149,6 @@ struct ReferenceRateFile: Sendable {
         SourceLocation(file: file, columnName: ageColumn))
     }
     return alignment
-  }
-}
-
-/// Formats numbers in messages.
-enum CSVRendererFormat {
-  static func number(_ x: Double) -> String {
-    x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)"
   }
 }
 
@@ -444,7 +438,7 @@ struct Cube: Sendable {
       }
       let stratum = strata[s].by.isEmpty ? "" : " in \(strata[s].by.joined(separator: ", "))"
       notes.append(
-        "Events of unknown or unmapped ethnicity\(stratum) (\(CSVRendererFormat.number(other)) of \(CSVRendererFormat.number(known + other))) were redistributed: every group's events were scaled up by \(String(format: "%.4f", factor)) (total ÷ known) and rounded to whole events, as in Aldridge et al. (2020)."
+        "Events of unknown or unmapped ethnicity\(stratum) (\(CSVRenderer.format(other)) of \(CSVRenderer.format(known + other))) were redistributed: every group's events were scaled up by \(String(format: "%.4f", factor)) (total ÷ known) and rounded to whole events, as in Aldridge et al. (2020)."
       )
     }
     return notes

@@ -119,7 +119,7 @@ struct GroupCalculator: Sendable {
           for (key, n) in ordered where n > 0 {
             guard let r = referenceFile.rates[key] else {
               throw AnalysisError.referenceRates(
-                "no reference rate for age \(key.band.label)\(key.keys.isEmpty ? "" : " and " + key.keys.joined(separator: ", ")), where group \(code) has population \(CSVRendererFormat.number(n)). Add that row to the reference rates.",
+                "no reference rate for age \(key.band.label)\(key.keys.isEmpty ? "" : " and " + key.keys.joined(separator: ", ")), where group \(code) has population \(CSVRenderer.format(n)). Add that row to the reference rates.",
                 SourceLocation(file: referenceFile.file))
             }
             populations.append(n)
