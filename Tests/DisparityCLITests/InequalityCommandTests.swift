@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// The path of a file in Resources/inequality (copied from /work/shared/reference; see its README).
+/// The path of a file in Resources/inequality (copied from shared/reference; see its README).
 private func inequalityResource(_ name: String) throws -> String {
   try #require(
     Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Resources/inequality")

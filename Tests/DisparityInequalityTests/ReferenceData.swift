@@ -3,7 +3,7 @@ import Testing
 
 @testable import DisparityInequality
 
-/// Reads the reference CSVs in Resources/ (copied from /work/shared/reference; see README.md).
+/// Reads the reference CSVs in Resources/ (copied from shared/reference; see README.md).
 struct ReferenceCSV {
   let header: [String]
   let rows: [[String: String]]

@@ -57,7 +57,7 @@ import Testing
     #expect(aligned.bands.count == 18)
     #expect(aligned.bands.last == AgeBand(lower: 85, upper: nil))
     #expect(aligned.bands[16] == AgeBand(lower: 80, upper: 84))
-    // Weights from ESP2013 (Eurostat 2013; /work/shared/reference/esp2013.csv): 85-89 1500 + 90+ 1000.
+    // Weights from ESP2013 (Eurostat 2013; shared/reference/esp2013.csv): 85-89 1500 + 90+ 1000.
     #expect(aligned.weights.last == 2500)
     #expect(aligned.weights[0] == 5000)
     #expect(aligned.totalWeight == 100_000)

@@ -6,7 +6,7 @@ import Testing
 
 /// Reading real-world ethnicity values and mapping them between schemes. Expected codes come from
 /// the NHS Data Dictionary (ETHNIC CATEGORY), ONS TS021 / DC2101EW and the crosswalk in
-/// datasets/ethnicity (from /work/shared/ethnicity/mapping_nhs2001_census2011_census2021.csv).
+/// datasets/ethnicity (from shared/ethnicity/mapping_nhs2001_census2011_census2021.csv).
 struct EthnicityNormaliserTests {
   let catalogue: EthnicityCatalogue
   init() throws { catalogue = try EthnicityCatalogue.builtIn() }

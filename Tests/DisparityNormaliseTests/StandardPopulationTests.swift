@@ -37,7 +37,7 @@ import Testing
   @Test("ESP2013 is the 19 published bands, equal to the reference file, summing to 100,000")
   func esp2013() throws {
     let esp = try StandardPopulation.builtIn(named: "esp2013")
-    // /work/shared/reference/esp2013.csv (Eurostat 2013, as PHEindicatormethods::esp2013).
+    // shared/reference/esp2013.csv (Eurostat 2013, as PHEindicatormethods::esp2013).
     #expect(
       esp.weights == [
         5000, 5500, 5500, 5500, 6000, 6000, 6500, 7000, 7000, 7000, 7000, 6500, 6000, 5500, 5000,
