@@ -16,8 +16,8 @@ struct ConfigurationTests {
         reference-rates = "/data/rates.csv"
         format = "csv,md"
         standard = "ESP-2013"
-        """, file: "a.toml", baseDirectory: "/work/project")
-    #expect(options.inputs == ["/work/project/deaths.csv"])
+        """, file: "a.toml", baseDirectory: "/srv/analysis")
+    #expect(options.inputs == ["/srv/analysis/deaths.csv"])
     #expect(options.by == ["sex", "region"])
     #expect(options.confidence == [0.95, 0.998])
     #expect(options.multiplier == 1000)
