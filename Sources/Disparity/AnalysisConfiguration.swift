@@ -520,8 +520,7 @@ extension AnalysisOptions {
     let keys = Key.allCases.map(\.rawValue)
     let folded = name.replacingOccurrences(of: "_", with: "-")
     if keys.contains(folded.lowercased()) { return folded.lowercased() }
-    guard let header = try? CSVHeader(file: "", names: keys) else { return nil }
-    return header.suggestion(for: folded)
+    return NearestName.suggest(folded, among: keys)
   }
 
   private mutating func set(

@@ -55,15 +55,12 @@ public struct CSVHeader: Sendable, Hashable {
   /// failing that, a column whose name contains `name` or is contained in it. Ties go to the
   /// earlier column.
   public func suggestion(for name: String) -> String? {
-    let key = Array(Self.foldCase(name).unicodeScalars)
-    guard !key.isEmpty else { return nil }
-    var best: (name: String, distance: Int)?
-    for candidate in names {
-      let distance = Self.editDistance(key, Array(Self.foldCase(candidate).unicodeScalars))
-      if distance < (best?.distance ?? Int.max) { best = (candidate, distance) }
-    }
-    if let best, best.distance <= max(2, key.count / 3) { return best.name }
     let folded = Self.foldCase(name)
+    guard !folded.isEmpty else { return nil }
+    let trimmed = names.map(Self.foldCase)
+    if let best = NearestName.suggest(folded, among: trimmed) {
+      return names[trimmed.firstIndex(of: best)!]
+    }
     return names.first { candidate in
       let other = Self.foldCase(candidate)
       return !other.isEmpty && (other.contains(folded) || folded.contains(other))
@@ -72,23 +69,6 @@ public struct CSVHeader: Sendable, Hashable {
 
   static func foldCase(_ text: String) -> String {
     text.lowercased().trimmingASCIIWhitespace()
-  }
-
-  /// Levenshtein distance between two scalar sequences (two-row dynamic programme).
-  static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
-    var current = [Int](repeating: 0, count: b.count + 1)
-    for i in 1...a.count {
-      current[0] = i
-      for j in 1...b.count {
-        let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-        current[j] = min(substitution, previous[j] + 1, current[j - 1] + 1)
-      }
-      swap(&previous, &current)
-    }
-    return previous[b.count]
   }
 }
 

@@ -270,23 +270,9 @@ public struct StandardPopulation: Sendable, Hashable {
 
   /// The closest identifier by edit distance, if it is close enough to be a plausible slip.
   ///
-  /// Hand-written: a dozen lines of Levenshtein distance do not justify a dependency.
   private static func nearest(to name: String, among ids: [String]) -> String? {
-    func distance(_ a: String, _ b: String) -> Int {
-      let a = Array(a)
-      let b = Array(b)
-      var previous = Array(0...b.count)
-      for i in 1...max(a.count, 1) where !a.isEmpty {
-        var current = [i] + Array(repeating: 0, count: b.count)
-        for j in 1...max(b.count, 1) where !b.isEmpty {
-          current[j] = Swift.min(
-            previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        previous = current
-      }
-      return previous[b.count]
-    }
-    let scored = ids.map { (id: $0, score: distance(name, $0)) }.sorted { $0.score < $1.score }
+    let scored = ids.map { (id: $0, score: NearestName.editDistance(name, $0)) }
+      .sorted { $0.score < $1.score }
     guard let best = scored.first else { return nil }
     // A prefix ("who", "esp") or a distance of at most half the name is a plausible slip.
     if best.id.hasPrefix(name) && !name.isEmpty { return best.id }

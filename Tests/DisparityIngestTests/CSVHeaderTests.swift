@@ -44,7 +44,7 @@ struct CSVHeaderTests {
 
   @Test func editDistanceMatchesHandCountedExamples() {
     func distance(_ a: String, _ b: String) -> Int {
-      CSVHeader.editDistance(Array(a.unicodeScalars), Array(b.unicodeScalars))
+      NearestName.editDistance(a, b)
     }
     #expect(distance("kitten", "sitting") == 3)  // the textbook example
     #expect(distance("", "abc") == 3)
