@@ -163,11 +163,15 @@ public struct Analysis: Sendable {
     var cube = Cube(
       byColumns: spec.by.count, adjustColumns: adjustColumns.count, extraKeys: extraKeys.count)
     cube.hasFrequency = spec.eventFrequency != nil
-    try cube.addEvents(events, groups: eventGroups, bands: standardBands, hasAge: eventsHaveAge)
+    // The cells in first-appearance order, sorted once (the population may be the same counts).
+    let orderedEvents = events.totalsInFirstAppearanceOrder
+    try cube.addEvents(
+      events, groups: eventGroups, bands: standardBands, hasAge: eventsHaveAge,
+      ordered: orderedEvents)
     if let population, let populationGroups {
       try cube.addPopulation(
         population, groups: populationGroups, bands: standardBands,
-        referenceBands: referenceBands)
+        referenceBands: referenceBands, ordered: populationInSameFile ? orderedEvents : nil)
       if populationInSameFile && spec.eventFrequency != nil {
         try cube.settleFrequencyPopulations()
       }
@@ -246,10 +250,17 @@ public struct Analysis: Sendable {
         file: spec.populationFile ?? spec.inputs.joined(separator: ", "), kind: "population")
     }
     inputNotes += cube.joinNotes()
-    var report = PresentationReportBuilder(specification: spec, levels: levels).report(
-      results: results, tidyTable: table, methods: methodsNotes, dataQuality: quality,
-      notes: inputNotes, provenance: try ReportProvenance.analysis(spec),
-      metadata: [("Ethnicity classification", normaliser.target.name)])
+    var report: Report
+    if spec.presentation {
+      report = PresentationReportBuilder(specification: spec, levels: levels).report(
+        results: results, tidyTable: table, methods: methodsNotes, dataQuality: quality,
+        notes: inputNotes, provenance: try ReportProvenance.analysis(spec),
+        metadata: [("Ethnicity classification", normaliser.target.name)])
+    } else {
+      // The tidy table alone, for machine outputs.
+      report = Report(
+        title: spec.title, tables: [table], methods: methodsNotes, dataQuality: inputNotes)
+    }
     report.tables += extraTables
     let qualityLines =
       quality.text(weightUnit: "events").split(separator: "\n").map(String.init) + inputNotes

@@ -200,7 +200,8 @@ struct GroupClassifier: Sendable {
   ) throws -> [GroupPlacement] {
     var weights = [Double](repeating: 0, count: counts.groups.count)
     var rows = [Int](repeating: 0, count: counts.groups.count)
-    for (key, t) in counts.totalsInFirstAppearanceOrder {
+    // The summary's weights: order does not matter here, so no sort.
+    for (key, t) in counts.totals {
       weights[Int(key.group)] += t.events
       rows[Int(key.group)] += t.rows
     }
@@ -310,7 +311,8 @@ struct Cube: Sendable {
   }
 
   mutating func addEvents(
-    _ counts: StrataCounts, groups: [GroupPlacement], bands: AgeAlignment?, hasAge: Bool
+    _ counts: StrataCounts, groups: [GroupPlacement], bands: AgeAlignment?, hasAge: Bool,
+    ordered: [(key: RawStratumKey, value: StratumTotals)]? = nil
   ) throws {
     bandCount = bands?.aligned.bands.count ?? 1
     var bandOf: [Int] = []
@@ -318,7 +320,7 @@ struct Cube: Sendable {
       // Every label was observed when the bands were aligned, so each has a band.
       bandOf = try counts.ages.strings.map { try bands.index(of: $0) }
     }
-    for (key, t) in counts.totalsInFirstAppearanceOrder {
+    for (key, t) in ordered ?? counts.totalsInFirstAppearanceOrder {
       // Columns after the --by columns (for --adjust, or the reference rates' keys) are summed.
       let all = split(counts, key.by)
       let by = Array(all.prefix(byColumns))
@@ -350,14 +352,14 @@ struct Cube: Sendable {
 
   mutating func addPopulation(
     _ counts: StrataCounts, groups: [GroupPlacement], bands: AgeAlignment?,
-    referenceBands: AgeAlignment?
+    referenceBands: AgeAlignment?, ordered: [(key: RawStratumKey, value: StratumTotals)]? = nil
   ) throws {
     let ages = counts.ages.strings
     let bandOf = try bands.map { b in try ages.map { try b.index(of: $0) } }
     let referenceOf = try referenceBands.map { b in
       try ages.map { label in b.aligned.bands[try b.index(of: label)] }
     }
-    for (key, t) in counts.totalsInFirstAppearanceOrder {
+    for (key, t) in ordered ?? counts.totalsInFirstAppearanceOrder {
       guard case .group(let code) = groups[Int(key.group)] else { continue }
       let all = split(counts, key.by)
       let by = Array(all.prefix(byColumns))

@@ -107,6 +107,9 @@ public struct AnalysisSpecification: Sendable, Equatable {
   /// numerator then counts the events of people with that frequency, and standardised rates use
   /// the non-independent-events variance (people may have several events, e.g. admissions).
   public var eventFrequency: String?
+  /// Whether to build the presentation report (policy table, key findings, charts, input
+  /// checksums) as well as the tidy table. Machine-only runs (CSV) can leave it out.
+  public var presentation: Bool = true
   /// The report's title.
   public var title: String
   /// The input delimiter; `nil` means detect it.

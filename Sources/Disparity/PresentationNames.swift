@@ -26,6 +26,13 @@ public enum EthnicGroupNames {
 
   /// The name to show for a group's label.
   public static func displayName(for label: String) -> String {
+    // A single word (a raw label such as an area code) is shown as it is.
+    if !label.isEmpty && !label.contains(where: { $0 == " " || $0 == "/" || $0 == ":" }) {
+      let lower = label.lowercased()
+      if !["bame", "bme", "b.a.m.e.", "b.m.e.", "unknown", "missing"].contains(lower) {
+        return label
+      }
+    }
     let trimmed = label.trimmingCharacters(in: .whitespaces)
     let lower = trimmed.lowercased()
     if ["bame", "bme", "b.a.m.e.", "b.m.e."].contains(lower)
@@ -90,11 +97,12 @@ public enum EthnicGroupNames {
 
   /// Items sorted into report order by their labels (stable for equal keys).
   public static func ordered<T>(_ items: [T], label: (T) -> String) -> [T] {
-    items.enumerated().sorted { x, y in
-      let kx = sortKey(label(x.element))
-      let ky = sortKey(label(y.element))
-      return kx != ky ? kx < ky : x.offset < y.offset
-    }.map(\.element)
+    // Each key once (decorate, sort, undecorate): the keys parse the label, so computing them
+    // inside the comparison made ordering thousands of groups slow.
+    let keys = items.map { sortKey(label($0)) }
+    return items.indices.sorted { x, y in
+      keys[x] != keys[y] ? keys[x] < keys[y] : x < y
+    }.map { items[$0] }
   }
 
   private struct Key: Comparable {

@@ -58,9 +58,11 @@ struct AnalyseCommand: ParsableCommand {
       log = MessageLog(
         format: options.logFormat?.lowercased() == "json" ? .json : .text,
         quiet: options.quiet ?? false)
-      let specification = try options.specification()
+      var specification = try options.specification()
       if specification.inputs.isEmpty { throw AnalysisError.noInput }
       let formats = try OutputFormat.parseList(options.effectiveFormat.joined(separator: ","))
+      // CSV carries the tidy table only: the presentation report need not be built for it.
+      specification.presentation = formats != [.csv]
       log.info("settings", options.settingsSummary(for: specification))
 
       let progress = ProgressBar.startIfWanted(

@@ -170,6 +170,9 @@ public struct EthnicityNormaliser: Sendable {
     if let userMapping, let entry = userMapping.entries[EthnicityUserMapping.key(trimmed)] {
       return userMapped(entry, trimmed)
     }
+    if target.isRaw, let quick = readRawToken(trimmed) {
+      return quick
+    }
     if let reading = readCode(trimmed) ?? readLabel(EthnicityText.light(trimmed), depth: 0)
       ?? readLocalCode(trimmed)
     {
@@ -190,6 +193,31 @@ public struct EthnicityNormaliser: Sendable {
         code: trimmed, label: trimmed, status: .group, rule: "raw: label kept (\(rule))")
     }
     return EthnicityClassification(code: "", label: "Unmapped", status: .unmapped, rule: rule)
+  }
+
+  /// For `raw`, a value that is a single token (no space, bracket or list separator) and is not
+  /// a code, an exact label, a collective term or a total can only be kept as it is: the label
+  /// rules for several words (prefixes, qualifiers, combinations, subtotals) cannot apply to it.
+  /// Skipping them keeps raw groupings with thousands of distinct labels (areas, practices) fast.
+  /// Returns `nil` when the full reading is needed.
+  func readRawToken(_ trimmed: String) -> EthnicityClassification? {
+    guard
+      !trimmed.contains(where: {
+        $0 == " " || $0 == "(" || EthnicityNormaliser.listSeparators.contains($0)
+      })
+    else { return nil }
+    if let reading = readCode(trimmed) { return place(reading, trimmed) }
+    let key = EthnicityText.key(EthnicityText.light(trimmed))
+    guard !key.isEmpty, !key.contains(" ") else { return nil }
+    // A single-word key contains a collective term only by being one.
+    if catalogue.collectiveTerms.contains(where: { $0.key == key }) { return nil }
+    if exact(key) != nil || catalogue.totalPrefixes.contains(key) || key == "total" {
+      return nil
+    }
+    if readLocalCode(trimmed) != nil { return nil }
+    return EthnicityClassification(
+      code: trimmed, label: trimmed, status: .group,
+      rule: "raw: label kept (a single word that is no code, label or total)")
   }
 
   var letterSystem: String { options.letterCodes == .nhsWales ? "wales" : "nhs-2001" }
@@ -350,6 +378,13 @@ public struct EthnicityNormaliser: Sendable {
   /// Reads "A excluding B", "A inc B", and lists such as "Pakistani/Bangladeshi" whose every
   /// part (possibly several adjacent pieces joined) matches exactly.
   func combination(_ light: String, depth: Int) -> Reading? {
+    // Every combination has a space, a bracket or a list separator: a single token (a code, or a
+    // label such as an area name) cannot be one, and need not be searched for separators.
+    guard
+      light.contains(where: {
+        $0 == " " || $0 == "(" || EthnicityNormaliser.listSeparators.contains($0)
+      })
+    else { return nil }
     func clean(_ part: Substring) -> String {
       part.trimmingCharacters(in: CharacterSet(charactersIn: " ()"))
     }

@@ -11,30 +11,36 @@ enum EthnicityText {
   /// folded, underscores and runs of whitespace turned into single spaces, `&` and `+` written as
   /// ` and `, surrounding whitespace removed. Separators such as `/`, `,`, `-` and `:` are kept.
   static func light(_ text: String) -> String {
-    let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
-    var out = ""
-    out.reserveCapacity(folded.utf8.count)
+    // Plain ASCII (nearly every label) needs only lower-casing; other text is case- and
+    // diacritic-folded by Foundation. Scalars are appended directly: building a String per
+    // character made this the hot spot of classifying many distinct labels.
+    let folded =
+      text.utf8.allSatisfy { $0 < 0x80 }
+      ? text.lowercased()
+      : text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+    var out = String.UnicodeScalarView()
     var pendingSpace = false
+    func emit(_ scalar: Unicode.Scalar) {
+      if pendingSpace && !out.isEmpty { out.append(" ") }
+      pendingSpace = false
+      out.append(scalar)
+    }
     for scalar in folded.unicodeScalars {
-      var piece: String
       switch scalar {
       case "_", " ", "\t", "\n", "\r", "\u{A0}":
         pendingSpace = true
-        continue
-      case "&", "+": piece = " and "
-      case "\u{2010}", "\u{2011}", "\u{2012}", "\u{2013}", "\u{2014}", "\u{2212}": piece = "-"
-      case "\u{2018}", "\u{2019}": piece = "'"
-      default: piece = String(scalar)
-      }
-      if piece.hasPrefix(" ") {
+      case "&", "+":
         pendingSpace = true
-        piece = String(piece.dropFirst())
+        emit("a")
+        out.append("n")
+        out.append("d")
+        pendingSpace = true
+      case "\u{2010}", "\u{2011}", "\u{2012}", "\u{2013}", "\u{2014}", "\u{2212}": emit("-")
+      case "\u{2018}", "\u{2019}": emit("'")
+      default: emit(scalar)
       }
-      if pendingSpace && !out.isEmpty { out.append(" ") }
-      pendingSpace = piece.hasSuffix(" ")
-      out.append(piece.trimmingCharacters(in: .whitespaces))
     }
-    return out
+    return String(out)
   }
 
   /// Joins dropped from keys: they vary freely between publications ("White and Asian",
