@@ -1,6 +1,6 @@
 import DisparityIngest
-import DisparityReport
 import DisparityNormalise
+import DisparityReport
 import DisparityStatistics
 import DisparityTabulate
 import Foundation
@@ -200,8 +200,7 @@ struct GroupClassifier: Sendable {
   ) throws -> [GroupPlacement] {
     var weights = [Double](repeating: 0, count: counts.groups.count)
     var rows = [Int](repeating: 0, count: counts.groups.count)
-    // The summary's weights: order does not matter here, so no sort.
-    for (key, t) in counts.totals {
+    for (key, t) in counts.orderedTotals {
       weights[Int(key.group)] += t.events
       rows[Int(key.group)] += t.rows
     }
@@ -297,6 +296,18 @@ struct Cube: Sendable {
     self.extraKeys = extraKeys
   }
 
+  /// Mutates a group's cell in a stratum in place (created with zero bands on first use):
+  /// copying a cell out and back would copy its band arrays for every tabulated stratum.
+  private mutating func withCell(_ s: Int, _ code: String, _ body: (inout Cell) -> Void) {
+    let bands = bandCount
+    body(
+      &strata[s].groups[
+        code,
+        default: Cell(
+          events: Array(repeating: 0, count: bands), population: Array(repeating: 0, count: bands))
+      ])
+  }
+
   private mutating func stratumIndex(_ by: [String]) -> Int {
     if let i = strataIndex[by] { return i }
     strataIndex[by] = strata.count
@@ -330,22 +341,19 @@ struct Cube: Sendable {
       case .unknown: strata[s].unknownEvents += t.events
       case .excluded: strata[s].excludedEvents += t.events
       case .group(let code):
-        var cell = strata[s].groups[code] ?? Cell()
-        if cell.events.isEmpty {
-          cell.events = Array(repeating: 0, count: bandCount)
-          cell.population = Array(repeating: 0, count: bandCount)
-        }
         let b = hasAge && key.age >= 0 ? bandOf[Int(key.age)] : 0
-        cell.events[b] += t.events
-        if let frequency {
-          cell.eventsByFrequency[frequency, default: Array(repeating: 0, count: bandCount)][b] +=
-            t.events
+        let bands = bandCount
+        withCell(s, code) { cell in
+          cell.events[b] += t.events
+          if let frequency {
+            cell.eventsByFrequency[frequency, default: Array(repeating: 0, count: bands)][b] +=
+              t.events
+          }
+          cell.hasEvents = true
+          cell.incompleteEventRows += t.eventsMissing + t.eventsSuppressed
+          cell.valueCount += Double(t.rows - t.eventsMissing - t.eventsSuppressed)
+          cell.valueSquares += t.eventsSquared
         }
-        cell.hasEvents = true
-        cell.incompleteEventRows += t.eventsMissing + t.eventsSuppressed
-        cell.valueCount += Double(t.rows - t.eventsMissing - t.eventsSuppressed)
-        cell.valueSquares += t.eventsSquared
-        strata[s].groups[code] = cell
       }
     }
   }
@@ -368,27 +376,25 @@ struct Cube: Sendable {
         ? Self.frequency(all[byColumns + adjustColumns]) : nil
       let extra = Array(all.dropFirst(byColumns + adjustColumns + (frequency == nil ? 0 : 1)))
       let s = stratumIndex(by)
-      var cell = strata[s].groups[code] ?? Cell()
-      if cell.events.isEmpty {
-        cell.events = Array(repeating: 0, count: bandCount)
-        cell.population = Array(repeating: 0, count: bandCount)
-      }
       let b = key.age >= 0 ? (bandOf?[Int(key.age)] ?? 0) : 0
-      if let frequency {
-        // The population is repeated on each frequency row: keep it per frequency and check
-        // below that the rows agree, rather than add it up once per frequency.
-        cell.populationByFrequency[frequency, default: Array(repeating: 0, count: bandCount)][b] +=
-          t.population
-      } else {
-        cell.population[b] += t.population
+      let band = key.age >= 0 ? referenceOf?[Int(key.age)] : nil
+      let bands = bandCount
+      withCell(s, code) { cell in
+        if let frequency {
+          // The population is repeated on each frequency row: keep it per frequency and check
+          // later that the rows agree, rather than add it up once per frequency.
+          cell.populationByFrequency[frequency, default: Array(repeating: 0, count: bands)][b] +=
+            t.population
+        } else {
+          cell.population[b] += t.population
+        }
+        cell.incompletePopulationRows += t.populationMissing + t.populationSuppressed
+        if let band {
+          cell.referencePopulation[ReferenceKey(band: band, keys: extra), default: 0] +=
+            t.population
+        }
+        cell.hasPopulation = true
       }
-      cell.incompletePopulationRows += t.populationMissing + t.populationSuppressed
-      if let referenceOf, key.age >= 0 {
-        let band = referenceOf[Int(key.age)]
-        cell.referencePopulation[ReferenceKey(band: band, keys: extra), default: 0] += t.population
-      }
-      cell.hasPopulation = true
-      strata[s].groups[code] = cell
     }
   }
 
@@ -462,18 +468,16 @@ struct Cube: Sendable {
 }
 
 extension StrataCounts {
-  /// The totals ordered by stratum, group and age in order of first appearance in the input, so
-  /// that results come out in the same order on every run (a `Dictionary`'s order varies).
+  /// The totals in order of first appearance in the input, so that results come out, and sums
+  /// are taken, in the same order on every run (a `Dictionary`'s order varies).
   var totalsInFirstAppearanceOrder: [(key: RawStratumKey, value: StratumTotals)] {
-    totals.sorted { a, b in
-      (a.key.by, a.key.group, a.key.age) < (b.key.by, b.key.group, b.key.age)
-    }
+    orderedTotals
   }
 
   /// Data-quality notes on missing and suppressed values in an input.
   func inputNotes(file: String, kind: String) -> [String] {
     var total = StratumTotals()
-    for t in totals.values { total.add(t) }
+    for (_, t) in orderedTotals { total.add(t) }
     var notes: [String] = []
     if total.eventsMissing > 0 {
       notes.append(

@@ -75,14 +75,11 @@ public struct StrataCounts: Sendable {
   /// Where each raw group label was first seen, indexed by its id, for error messages.
   public var groupFirstSeen: [SourceLocation] = []
 
-  /// Totals per raw stratum.
-  public var totals: [RawStratumKey: StratumTotals] = [:]
-
-  /// Working storage of ``Tabulator``, folded into ``totals`` by ``seal()`` when a tabulation
-  /// ends: the strata in order of first sight, their totals, and an open-addressing index of the
-  /// keys (slot value: position + 1, 0 = empty). Hand-written rather than adding to the
-  /// `Dictionary` because the tabulation loop adds to a stratum once per input row, and
-  /// `Hasher`'s seeded SipHash cost more than reading and splitting the row itself.
+  /// The strata in order of first sight, their totals, and an open-addressing index of the keys
+  /// (slot value: position + 1, 0 = empty). Hand-written rather than a `Dictionary` because the
+  /// tabulation loop adds to a stratum once per input row, and `Hasher`'s seeded SipHash cost
+  /// more than reading and splitting the row itself; and because later stages want the strata
+  /// in a fixed order, which the arrays keep without sorting.
   private var keys: [RawStratumKey] = []
   private var values: [StratumTotals] = []
   private var slots = [Int32](repeating: 0, count: 64)
@@ -90,24 +87,27 @@ public struct StrataCounts: Sendable {
   /// Creates empty counts.
   public init() {}
 
-  /// Adds totals to a stratum.
-  public mutating func add(_ key: RawStratumKey, _ t: StratumTotals) {
-    totals[key, default: StratumTotals()].add(t)
+  /// The number of distinct strata.
+  public var strataCount: Int { keys.count }
+
+  /// Totals per raw stratum, in order of first appearance in the input (files in order, rows in
+  /// file order): the same order on every run, so results and sums are reproducible.
+  public var orderedTotals: [(key: RawStratumKey, value: StratumTotals)] {
+    zip(keys, values).map { (key: $0, value: $1) }
   }
 
-  /// Moves the working totals of a tabulation into ``totals``.
-  mutating func seal() {
-    guard !keys.isEmpty else { return }
-    if totals.isEmpty {
-      totals = Dictionary(uniqueKeysWithValues: zip(keys, values))
-    } else {
-      totals.reserveCapacity(totals.count + keys.count)
-      for (key, t) in zip(keys, values) { totals[key, default: StratumTotals()].add(t) }
-    }
-    keys = []
-    values = []
-    slots = [Int32](repeating: 0, count: 64)
+  /// Totals per raw stratum as a dictionary (built on each call: for lookups, not for loops).
+  public var totals: [RawStratumKey: StratumTotals] {
+    Dictionary(uniqueKeysWithValues: zip(keys, values))
   }
+
+  /// Adds totals to a stratum.
+  public mutating func add(_ key: RawStratumKey, _ t: StratumTotals) {
+    values[position(of: key)].add(t)
+  }
+
+  /// The end of a tabulation. The counts are kept in place (nothing to move).
+  mutating func seal() {}
 
   /// The position of `key` in the working totals, adding the stratum (with zero totals) if it is
   /// new.
@@ -163,8 +163,8 @@ public struct StrataCounts: Sendable {
   /// Merges counts tabulated separately (e.g. by another worker or from another file),
   /// re-mapping their ids through the strings.
   public mutating func merge(_ other: StrataCounts) {
-    if groups.count == 0 && ages.count == 0 && byCombinations.count == 0 && totals.isEmpty
-      && keys.isEmpty && groupFirstSeen.isEmpty
+    if groups.count == 0 && ages.count == 0 && byCombinations.count == 0 && keys.isEmpty
+      && groupFirstSeen.isEmpty
     {
       // Nothing to re-map: the merged counts are `other`'s (the usual first merge of one file).
       self = other
@@ -179,7 +179,7 @@ public struct StrataCounts: Sendable {
         age: key.age < 0 ? -1 : a[Int(key.age)],
         by: key.by < 0 ? -1 : b[Int(key.by)])
     }
-    for (key, t) in other.totals { add(remap(key), t) }
+    // In the other counts' order of first sight, so that new strata append in input order.
     for (key, t) in zip(other.keys, other.values) { values[position(of: remap(key))].add(t) }
     // New labels got the next ids in order, so their first places append in step; merging in
     // input order keeps the earliest place each label was seen.
