@@ -115,10 +115,14 @@ public struct Analysis: Sendable {
         }
       }
     }
-    let populationGroups = try population.map { counts in
-      var ignored = EthnicityDataQuality(scheme: normaliser.target)
-      return try classifier.classify(counts, quality: &ignored, file: "population")
-    }
+    // The population in the events' own file has the same labels: classified once.
+    let populationGroups =
+      populationInSameFile
+      ? eventGroups
+      : try population.map { counts in
+        var ignored = EthnicityDataQuality(scheme: normaliser.target)
+        return try classifier.classify(counts, quality: &ignored, file: "population")
+      }
 
     // 4. Age bands: the standard's bands (merged where the data's bands span several), and the
     //    reference rates' bands for indirect standardisation.

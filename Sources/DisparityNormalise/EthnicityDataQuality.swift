@@ -154,8 +154,13 @@ public struct EthnicityDataQuality: Sendable {
       "Ethnicity (\(scheme.id), \(scheme.name)): \(rowsRead) rows read"
         + (weighted ? ", \(format(totalWeight)) \(unit)" : "") + "."
     ]
-    for (code, label, tally) in groupCounts {
+    // Every group of a classification, but not thousands of raw labels (areas, practices).
+    let listed = 40
+    for (code, label, tally) in groupCounts.prefix(listed) {
       lines.append("  \(code.isEmpty ? "-" : code) \(label): \(amount(tally))")
+    }
+    if groupCounts.count > listed {
+      lines.append("  ... and \(groupCounts.count - listed) more groups.")
     }
     lines.append(
       String(
