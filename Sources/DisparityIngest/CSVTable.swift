@@ -100,7 +100,8 @@ public struct CSVTable: Sendable {
       i += 1
     }
     if inQuotes {
-      throw .unterminatedQuote(SourceLocation(file: file, line: quoteLine, column: fields.count + 1))
+      throw .unterminatedQuote(
+        SourceLocation(file: file, line: quoteLine, column: fields.count + 1))
     }
     if !field.isEmpty || !fields.isEmpty || quotedField { endRecord() }
     guard let first = records.first else { throw .empty(file: file) }
@@ -173,7 +174,8 @@ public enum CSVTableError: DisparityError, Equatable {
     case .unreadable(let file):
       return "\(file): cannot read the file. Check that the path is right and the file is readable."
     case .invalidUTF8(let l):
-      return "\(l): the file is not valid UTF-8. Save it as UTF-8 (with or without a byte-order mark)."
+      return
+        "\(l): the file is not valid UTF-8. Save it as UTF-8 (with or without a byte-order mark)."
     case .empty(let file):
       return "\(file): the file is empty; it needs a header line naming its columns."
     case .unterminatedQuote(let l):

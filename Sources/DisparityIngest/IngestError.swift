@@ -39,7 +39,8 @@ public enum IngestError: DisparityError, Equatable {
     case .unreadable, .unknownDelimiter, .inputAlreadyRead: return .usage
     // A file without a column the analysis needs is bad input (exit 1), as issue 2 lists it: in
     // a scheduled job it is usually an extract that changed, not a mistyped option.
-    case .missingColumn, .emptyFile, .raggedRow, .unterminatedQuote, .textAfterClosingQuote, .invalidUTF8,
+    case .missingColumn, .emptyFile, .raggedRow, .unterminatedQuote, .textAfterClosingQuote,
+      .invalidUTF8,
       .recordTooLarge, .duplicateColumn, .negativeCount, .nonNumericCount:
       return .data
     }
