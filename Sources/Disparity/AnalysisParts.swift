@@ -205,9 +205,11 @@ struct GroupClassifier: Sendable {
       rows[Int(key.group)] += t.rows
     }
     var placements: [GroupPlacement] = []
+    let rawLabels = counts.groups.strings
+    let classifications = Self.classifyAll(rawLabels, with: normaliser)
     for id in 0..<counts.groups.count {
-      let raw = counts.groups.string(Int32(id))
-      let c = normaliser.classify(raw)
+      let raw = rawLabels[id]
+      let c = classifications[id]
       quality.add(raw: raw, classification: c, rows: rows[id], weight: weights[id])
       switch c.status {
       case .group:
@@ -228,6 +230,32 @@ struct GroupClassifier: Sendable {
       }
     }
     return placements
+  }
+
+  /// Classifies each label; thousands of distinct labels (areas, practices under `raw`) are
+  /// shared between the cores, each classification being independent of the others.
+  static func classifyAll(_ labels: [String], with normaliser: EthnicityNormaliser)
+    -> [EthnicityClassification]
+  {
+    let workers = min(ProcessInfo.processInfo.activeProcessorCount, 8)
+    guard labels.count >= 2048, workers > 1 else { return labels.map(normaliser.classify) }
+    let slots = UnsafeMutableBufferPointer<EthnicityClassification?>.allocate(
+      capacity: labels.count)
+    slots.initialize(repeating: nil)
+    defer {
+      slots.deinitialize()
+      slots.deallocate()
+    }
+    // Each worker writes only its own indices (w, w + workers, ...): no two share an element.
+    nonisolated(unsafe) let out = slots
+    DispatchQueue.concurrentPerform(iterations: workers) { w in
+      var i = w
+      while i < labels.count {
+        out[i] = normaliser.classify(labels[i])
+        i += workers
+      }
+    }
+    return slots.map { $0! }
   }
 
   /// Group codes in the scheme's order (first appearance for `raw`).
