@@ -31,16 +31,7 @@ public enum EthnicityColumnNormaliser {
     let normaliser = try EthnicityNormaliser(
       catalogue: catalogue, target: scheme, userMapping: mapping, strict: strict)
     let reader = try CSVReader(path: input, options: CSVReadOptions(delimiter: delimiter))
-    let column: Int
-    if let groupColumn {
-      column = try reader.header.index(of: groupColumn)
-    } else if let detected = reader.header.names.firstIndex(where: {
-      $0.lowercased().contains("ethnic")
-    }) {
-      column = detected
-    } else {
-      throw TabulationError.noGroupColumn(file: reader.file, available: reader.header.names)
-    }
+    let column = try Tabulator.groupColumn(groupColumn, in: reader.header)
 
     var interner = ByteStringInterner()
     var classifications: [EthnicityClassification] = []

@@ -265,8 +265,7 @@ public struct InputValidator: Sendable {
     var group: Int? = nil
     if let name = columns.group {
       group = index(name)
-    } else if let detected = header.names.firstIndex(where: { $0.lowercased().contains("ethnic") })
-    {
+    } else if let detected = Tabulator.detectedGroupColumn(in: header) {
       group = detected
     } else {
       record(

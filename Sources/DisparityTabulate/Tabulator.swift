@@ -48,6 +48,25 @@ public enum Tabulator {
     var population: Int
   }
 
+  /// The first column whose name mentions ethnicity ("ethnicity", "Ethnic group",
+  /// "ethnic_category", ...): the grouping column when none is named.
+  public static func detectedGroupColumn(in header: CSVHeader) -> Int? {
+    header.names.firstIndex { $0.lowercased().contains("ethnic") }
+  }
+
+  /// The grouping column: the one named, or else the detected one.
+  ///
+  /// - Throws: ``IngestError/missingColumn(_:file:available:suggestion:)`` for a named column the
+  ///   file lacks; ``TabulationError/noGroupColumn(file:available:)`` when none is named and no
+  ///   column name mentions ethnicity.
+  public static func groupColumn(_ name: String?, in header: CSVHeader) throws -> Int {
+    if let name { return try header.index(of: name) }
+    guard let detected = detectedGroupColumn(in: header) else {
+      throw TabulationError.noGroupColumn(file: header.file, available: header.names)
+    }
+    return detected
+  }
+
   /// Finds the columns a request names in a header.
   ///
   /// - Throws: ``IngestError/missingColumn(_:file:available:suggestion:)`` for a name the file
@@ -55,15 +74,7 @@ public enum Tabulator {
   static func resolve(_ request: TabulationRequest, in header: CSVHeader) throws -> Columns {
     var by: [Int] = []
     for name in request.by { by.append(try header.index(of: name)) }
-    let group: Int
-    if let name = request.group {
-      group = try header.index(of: name)
-    } else if let detected = header.names.firstIndex(where: { $0.lowercased().contains("ethnic") })
-    {
-      group = detected
-    } else {
-      throw TabulationError.noGroupColumn(file: header.file, available: header.names)
-    }
+    let group = try groupColumn(request.group, in: header)
     return Columns(
       group: group,
       groupName: header.names[group],
