@@ -167,15 +167,11 @@ public struct Analysis: Sendable {
     var cube = Cube(
       byColumns: spec.by.count, adjustColumns: adjustColumns.count, extraKeys: extraKeys.count)
     cube.hasFrequency = spec.eventFrequency != nil
-    // The cells in first-appearance order, sorted once (the population may be the same counts).
-    let orderedEvents = events.totalsInFirstAppearanceOrder
-    try cube.addEvents(
-      events, groups: eventGroups, bands: standardBands, hasAge: eventsHaveAge,
-      ordered: orderedEvents)
+    try cube.addEvents(events, groups: eventGroups, bands: standardBands, hasAge: eventsHaveAge)
     if let population, let populationGroups {
       try cube.addPopulation(
         population, groups: populationGroups, bands: standardBands,
-        referenceBands: referenceBands, ordered: populationInSameFile ? orderedEvents : nil)
+        referenceBands: referenceBands)
       if populationInSameFile && spec.eventFrequency != nil {
         try cube.settleFrequencyPopulations()
       }

@@ -200,7 +200,7 @@ struct GroupClassifier: Sendable {
   ) throws -> [GroupPlacement] {
     var weights = [Double](repeating: 0, count: counts.groups.count)
     var rows = [Int](repeating: 0, count: counts.groups.count)
-    for (key, t) in counts.orderedTotals {
+    for (key, t) in zip(counts.stratumKeys, counts.stratumTotals) {
       weights[Int(key.group)] += t.events
       rows[Int(key.group)] += t.rows
     }
@@ -324,18 +324,6 @@ struct Cube: Sendable {
     self.extraKeys = extraKeys
   }
 
-  /// Mutates a group's cell in a stratum in place (created with zero bands on first use):
-  /// copying a cell out and back would copy its band arrays for every tabulated stratum.
-  private mutating func withCell(_ s: Int, _ code: String, _ body: (inout Cell) -> Void) {
-    let bands = bandCount
-    body(
-      &strata[s].groups[
-        code,
-        default: Cell(
-          events: Array(repeating: 0, count: bands), population: Array(repeating: 0, count: bands))
-      ])
-  }
-
   private mutating func stratumIndex(_ by: [String]) -> Int {
     if let i = strataIndex[by] { return i }
     strataIndex[by] = strata.count
@@ -343,15 +331,92 @@ struct Cube: Sendable {
     return strata.count - 1
   }
 
-  private func split(_ counts: StrataCounts, _ id: Int32) -> [String] {
-    guard id >= 0 else { return [] }
-    let text = counts.byCombinations.string(id)
-    return text.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
+  /// A raw `--by` combination read once: its stratum, event frequency and extra key values.
+  private struct ByPlace {
+    var stratum: Int
+    var frequency: Double?
+    var extra: [String]
+  }
+
+  /// The place of each raw `--by` combination (index `id + 1`, so that −1, no `--by`, is 0),
+  /// worked out on first use: there are far fewer combinations than strata.
+  private struct ByPlaces {
+    var places: [ByPlace?]
+    init(_ counts: StrataCounts) {
+      places = Array(repeating: nil, count: counts.byCombinations.count + 1)
+    }
+  }
+
+  private mutating func place(
+    _ id: Int32, in places: inout ByPlaces, counts: StrataCounts, population: Bool
+  ) throws -> ByPlace {
+    if let known = places.places[Int(id) + 1] { return known }
+    let all: [String] =
+      id < 0
+      ? []
+      : counts.byCombinations.string(id).split(
+        separator: "\u{1F}", omittingEmptySubsequences: false
+      )
+      .map(String.init)
+    let by = Array(all.prefix(byColumns))
+    let frequency =
+      try hasFrequency && (!population || all.count > byColumns + adjustColumns)
+      ? Self.frequency(all[byColumns + adjustColumns]) : nil
+    let extra =
+      population
+      ? Array(all.dropFirst(byColumns + adjustColumns + (frequency == nil ? 0 : 1))) : []
+    let found = ByPlace(stratum: stratumIndex(by), frequency: frequency, extra: extra)
+    places.places[Int(id) + 1] = found
+    return found
+  }
+
+  /// The group code of each raw group id (nil for unknown and excluded labels), and an index
+  /// per distinct code, so that the loops over strata compare integers rather than strings.
+  private static func codeIndices(_ groups: [GroupPlacement]) -> (codes: [String], index: [Int]) {
+    var codes: [String] = []
+    var seen: [String: Int] = [:]
+    let index = groups.map { placement -> Int in
+      guard case .group(let code) = placement else { return -1 }
+      if let i = seen[code] { return i }
+      seen[code] = codes.count
+      codes.append(code)
+      return codes.count - 1
+    }
+    return (codes, index)
+  }
+
+  /// The cell being filled, taken out of its stratum while consecutive strata add to it: raw
+  /// strata come grouped (a group's age bands one after another), so each cell is looked up in
+  /// its stratum's dictionary once per run of strata rather than once per stratum.
+  private struct OpenCell {
+    var stratum = -1
+    var code = -1
+    var cell = Cell()
+  }
+
+  private mutating func open(
+    _ open: inout OpenCell, stratum s: Int, code: Int, codes: [String]
+  ) {
+    if open.stratum == s && open.code == code { return }
+    close(&open, codes: codes)
+    open.stratum = s
+    open.code = code
+    open.cell =
+      strata[s].groups.removeValue(forKey: codes[code])
+      ?? Cell(
+        events: Array(repeating: 0, count: bandCount),
+        population: Array(repeating: 0, count: bandCount))
+  }
+
+  private mutating func close(_ open: inout OpenCell, codes: [String]) {
+    guard open.stratum >= 0 else { return }
+    strata[open.stratum].groups[codes[open.code]] = open.cell
+    open.stratum = -1
+    open.cell = Cell()
   }
 
   mutating func addEvents(
-    _ counts: StrataCounts, groups: [GroupPlacement], bands: AgeAlignment?, hasAge: Bool,
-    ordered: [(key: RawStratumKey, value: StratumTotals)]? = nil
+    _ counts: StrataCounts, groups: [GroupPlacement], bands: AgeAlignment?, hasAge: Bool
   ) throws {
     bandCount = bands?.aligned.bands.count ?? 1
     var bandOf: [Int] = []
@@ -359,71 +424,74 @@ struct Cube: Sendable {
       // Every label was observed when the bands were aligned, so each has a band.
       bandOf = try counts.ages.strings.map { try bands.index(of: $0) }
     }
-    for (key, t) in ordered ?? counts.totalsInFirstAppearanceOrder {
+    let (codes, codeOf) = Self.codeIndices(groups)
+    var places = ByPlaces(counts)
+    var cell = OpenCell()
+    let bands = bandCount
+    for (key, t) in zip(counts.stratumKeys, counts.stratumTotals) {
       // Columns after the --by columns (for --adjust, or the reference rates' keys) are summed.
-      let all = split(counts, key.by)
-      let by = Array(all.prefix(byColumns))
-      let frequency = try hasFrequency ? Self.frequency(all[byColumns + adjustColumns]) : nil
-      let s = stratumIndex(by)
-      switch groups[Int(key.group)] {
-      case .unknown: strata[s].unknownEvents += t.events
-      case .excluded: strata[s].excludedEvents += t.events
-      case .group(let code):
-        let b = hasAge && key.age >= 0 ? bandOf[Int(key.age)] : 0
-        let bands = bandCount
-        withCell(s, code) { cell in
-          cell.events[b] += t.events
-          if let frequency {
-            cell.eventsByFrequency[frequency, default: Array(repeating: 0, count: bands)][b] +=
-              t.events
-          }
-          cell.hasEvents = true
-          cell.incompleteEventRows += t.eventsMissing + t.eventsSuppressed
-          cell.valueCount += Double(t.rows - t.eventsMissing - t.eventsSuppressed)
-          cell.valueSquares += t.eventsSquared
+      let place = try place(key.by, in: &places, counts: counts, population: false)
+      let s = place.stratum
+      let code = codeOf[Int(key.group)]
+      guard code >= 0 else {
+        if groups[Int(key.group)] == .unknown {
+          strata[s].unknownEvents += t.events
+        } else {
+          strata[s].excludedEvents += t.events
         }
+        continue
       }
+      let b = hasAge && key.age >= 0 ? bandOf[Int(key.age)] : 0
+      open(&cell, stratum: s, code: code, codes: codes)
+      cell.cell.events[b] += t.events
+      if let frequency = place.frequency {
+        cell.cell.eventsByFrequency[frequency, default: Array(repeating: 0, count: bands)][b] +=
+          t.events
+      }
+      cell.cell.hasEvents = true
+      cell.cell.incompleteEventRows += t.eventsMissing + t.eventsSuppressed
+      cell.cell.valueCount += Double(t.rows - t.eventsMissing - t.eventsSuppressed)
+      cell.cell.valueSquares += t.eventsSquared
     }
+    close(&cell, codes: codes)
   }
 
   mutating func addPopulation(
     _ counts: StrataCounts, groups: [GroupPlacement], bands: AgeAlignment?,
-    referenceBands: AgeAlignment?, ordered: [(key: RawStratumKey, value: StratumTotals)]? = nil
+    referenceBands: AgeAlignment?
   ) throws {
     let ages = counts.ages.strings
     let bandOf = try bands.map { b in try ages.map { try b.index(of: $0) } }
     let referenceOf = try referenceBands.map { b in
       try ages.map { label in b.aligned.bands[try b.index(of: label)] }
     }
-    for (key, t) in ordered ?? counts.totalsInFirstAppearanceOrder {
-      guard case .group(let code) = groups[Int(key.group)] else { continue }
-      let all = split(counts, key.by)
-      let by = Array(all.prefix(byColumns))
-      let frequency =
-        try hasFrequency && all.count > byColumns + adjustColumns
-        ? Self.frequency(all[byColumns + adjustColumns]) : nil
-      let extra = Array(all.dropFirst(byColumns + adjustColumns + (frequency == nil ? 0 : 1)))
-      let s = stratumIndex(by)
+    let (codes, codeOf) = Self.codeIndices(groups)
+    var places = ByPlaces(counts)
+    var cell = OpenCell()
+    let bands = bandCount
+    for (key, t) in zip(counts.stratumKeys, counts.stratumTotals) {
+      let code = codeOf[Int(key.group)]
+      guard code >= 0 else { continue }
+      let place = try place(key.by, in: &places, counts: counts, population: true)
       let b = key.age >= 0 ? (bandOf?[Int(key.age)] ?? 0) : 0
       let band = key.age >= 0 ? referenceOf?[Int(key.age)] : nil
-      let bands = bandCount
-      withCell(s, code) { cell in
-        if let frequency {
-          // The population is repeated on each frequency row: keep it per frequency and check
-          // later that the rows agree, rather than add it up once per frequency.
-          cell.populationByFrequency[frequency, default: Array(repeating: 0, count: bands)][b] +=
-            t.population
-        } else {
-          cell.population[b] += t.population
-        }
-        cell.incompletePopulationRows += t.populationMissing + t.populationSuppressed
-        if let band {
-          cell.referencePopulation[ReferenceKey(band: band, keys: extra), default: 0] +=
-            t.population
-        }
-        cell.hasPopulation = true
+      open(&cell, stratum: place.stratum, code: code, codes: codes)
+      if let frequency = place.frequency {
+        // The population is repeated on each frequency row: keep it per frequency and check
+        // later that the rows agree, rather than add it up once per frequency.
+        cell.cell.populationByFrequency[frequency, default: Array(repeating: 0, count: bands)][
+          b] += t.population
+      } else {
+        cell.cell.population[b] += t.population
       }
+      cell.cell.incompletePopulationRows += t.populationMissing + t.populationSuppressed
+      if let band {
+        cell.cell.referencePopulation[ReferenceKey(band: band, keys: place.extra), default: 0] +=
+          t.population
+      }
+      cell.cell.hasPopulation = true
     }
+    close(&cell, codes: codes)
   }
 
   /// Reads an event-frequency value: a positive number of events per person.
@@ -496,16 +564,9 @@ struct Cube: Sendable {
 }
 
 extension StrataCounts {
-  /// The totals in order of first appearance in the input, so that results come out, and sums
-  /// are taken, in the same order on every run (a `Dictionary`'s order varies).
-  var totalsInFirstAppearanceOrder: [(key: RawStratumKey, value: StratumTotals)] {
-    orderedTotals
-  }
-
   /// Data-quality notes on missing and suppressed values in an input.
   func inputNotes(file: String, kind: String) -> [String] {
-    var total = StratumTotals()
-    for (_, t) in orderedTotals { total.add(t) }
+    let total = grandTotal
     var notes: [String] = []
     if total.eventsMissing > 0 {
       notes.append(

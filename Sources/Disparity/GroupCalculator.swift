@@ -170,11 +170,15 @@ struct GroupCalculator: Sendable {
       }
     }
 
-    var stats: [String: Statistics] = [:]
-    for code in codes {
-      stats[code] = try statistics(
-        of: stratum.groups[code]!, code: code, reference: internalReference, by: stratum.by)
-    }
+    // Each group's cell, and its statistics: independent of one another, so computed on the
+    // available cores (thousands of groups under `raw`).
+    let cells = codes.map { stratum.groups[$0]! }
+    let groupStatistics = try ParallelMap.blocks(count: (codes.count + 511) / 512) { b in
+      try (b * 512..<min(codes.count, (b + 1) * 512)).map { i in
+        try statistics(
+          of: cells[i], code: codes[i], reference: internalReference, by: stratum.by)
+      }
+    }.flatMap { $0 }
 
     // The reference group.
     var referenceStats: Statistics? = nil
@@ -224,109 +228,119 @@ struct GroupCalculator: Sendable {
       }
     }
     if let referenceCode {
-      referenceStats = stats[referenceCode]
+      referenceStats = groupStatistics[codes.firstIndex(of: referenceCode)!]
       referenceName = labels[referenceCode] ?? referenceCode
     }
 
-    var results: [GroupResult] = []
-    for code in codes {
-      let cell = stratum.groups[code]!
-      let s = stats[code]!
-      var r = GroupResult(
-        by: stratum.by, code: code, label: labels[code] ?? code,
-        events: cell.events.reduce(0, +),
-        population: cell.hasPopulation ? cell.population.reduce(0, +) : nil)
-      var flags: [String] = []
-      if let crude = s.crude {
-        r.crude = estimate(crude.value, crude.intervals, standardError: crude.variance.squareRoot())
-        flags += crude.flags.map(\.rawValue)
+    let results = try ParallelMap.blocks(count: (codes.count + 511) / 512) { b in
+      try (b * 512..<min(codes.count, (b + 1) * 512)).map { i in
+        try result(
+          code: codes[i], cell: cells[i], statistics: groupStatistics[i], stratum: stratum,
+          referenceCode: referenceCode, referenceStats: referenceStats,
+          absentReference: absentReference)
       }
-      if let mean = s.mean, let spread = s.meanSpread {
-        r.crude = estimate(
-          mean.value, mean.intervals, standardError: spread.sd / spread.n.squareRoot())
-        // For means the count is the number of values (what disclosure control protects).
-        r.events = spread.n
-        r.population = spread.n
-      } else if specification.measure == .mean {
-        flags.append("fewer than 2 values: no mean interval")
-      }
-      if let p = s.proportion {
-        let se = (p.fraction * (1 - p.fraction) / p.denominator).squareRoot() * multiplier
-        r.crude = estimate(p.value, p.intervals, standardError: se)
-        flags += p.flags.map(\.rawValue)
-      }
-      if let dsr = s.standardised {
-        r.standardised = estimate(dsr.value, dsr.intervals, standardError: dsr.standardError)
-        flags += dsr.flags.map(\.rawValue)
-      }
-      if let smr = s.smr {
-        r.observed = smr.observed
-        r.expected = smr.expected
-        r.smr = estimate(smr.value, smr.intervals)
-        flags += smr.flags.map(\.rawValue)
-      }
-      if let isr = s.isr { r.isr = estimate(isr.value, isr.intervals) }
-      // Counts missing or suppressed at source ("<5") were added as nothing: the group's values
-      // are underestimates, and "no events" would be untrue.
-      if cell.incompleteEventRows > 0 {
-        flags.removeAll { $0 == ResultFlag.noEvents.rawValue }
-        flags.append(
-          "events missing or suppressed at source in \(cell.incompleteEventRows) row(s): values are underestimates"
-        )
-      }
-      if cell.incompletePopulationRows > 0 {
-        flags.append(
-          "population missing or suppressed at source in \(cell.incompletePopulationRows) row(s)")
-      }
-      // A population of 0 leaves every rate empty, as a missing one does: say why.
-      if specification.denominatorExpected
-        && (!cell.hasPopulation || cell.population.reduce(0, +) == 0)
-      {
-        flags.append("no population")
-      }
-      if code == referenceCode {
-        r.isReference = true
-        flags.append("reference group")
-      } else if specification.measure == .mean, let ref = referenceStats {
-        // Means are compared by their difference; the words follow its interval against 0.
-        if let d = meanDifference(s, ref) {
-          r.difference = d
-          r.significance = d.limits.map { l in
-            l.lower > 0 ? .higher : (l.upper < 0 ? .lower : .similar)
-          }
-          if r.significance.count != levels.count { r.significance = [] }
-        }
-      } else if let ref = referenceStats {
-        let comparison = try compare(s, with: ref)
-        if let (ratio, difference) = comparison {
-          if let value = ratio.estimate { r.ratio = estimate(value, ratio.intervals) }
-          if let value = difference.estimate {
-            r.difference = estimate(value, difference.intervals)
-          }
-          if let a = s.proportion, let b = referenceStats?.proportion {
-            let odds = Comparison.oddsRatio(a, versus: b)
-            if let value = odds.estimate { r.oddsRatio = estimate(value, odds.intervals) }
-          }
-          r.significance = levels.compactMap { ratio.significance(at: $0) }
-          if r.significance.count != levels.count { r.significance = [] }
-          // Flags the group's own estimates did not raise came from the reference side: say so,
-          // rather than flag a group of 20 events "fewer than 10 events".
-          for f in ratio.flags where !flags.contains(f.rawValue) {
-            switch f {
-            case .fewerThan10Events: flags.append("reference group: fewer than 10 events")
-            case .noEvents: continue  // the reference's; "no events in the reference group" says it
-            default: flags.append(f.rawValue)
-            }
-          }
-        }
-      } else if let absentReference {
-        flags.append("no reference group in this stratum (\(absentReference))")
-      }
-      var seen = Set<String>()
-      r.flags = flags.filter { seen.insert($0).inserted }
-      results.append(r)
-    }
+    }.flatMap { $0 }
     return StratumResults(results: results, referenceName: referenceName)
+  }
+
+  /// One group's row: its statistics, flags and comparison with the reference group.
+  private func result(
+    code: String, cell: Cube.Cell, statistics s: Statistics, stratum: Cube.Stratum,
+    referenceCode: String?, referenceStats: Statistics?, absentReference: String?
+  ) throws -> GroupResult {
+    var r = GroupResult(
+      by: stratum.by, code: code, label: labels[code] ?? code,
+      events: cell.events.reduce(0, +),
+      population: cell.hasPopulation ? cell.population.reduce(0, +) : nil)
+    var flags: [String] = []
+    if let crude = s.crude {
+      r.crude = estimate(crude.value, crude.intervals, standardError: crude.variance.squareRoot())
+      flags += crude.flags.map(\.rawValue)
+    }
+    if let mean = s.mean, let spread = s.meanSpread {
+      r.crude = estimate(
+        mean.value, mean.intervals, standardError: spread.sd / spread.n.squareRoot())
+      // For means the count is the number of values (what disclosure control protects).
+      r.events = spread.n
+      r.population = spread.n
+    } else if specification.measure == .mean {
+      flags.append("fewer than 2 values: no mean interval")
+    }
+    if let p = s.proportion {
+      let se = (p.fraction * (1 - p.fraction) / p.denominator).squareRoot() * multiplier
+      r.crude = estimate(p.value, p.intervals, standardError: se)
+      flags += p.flags.map(\.rawValue)
+    }
+    if let dsr = s.standardised {
+      r.standardised = estimate(dsr.value, dsr.intervals, standardError: dsr.standardError)
+      flags += dsr.flags.map(\.rawValue)
+    }
+    if let smr = s.smr {
+      r.observed = smr.observed
+      r.expected = smr.expected
+      r.smr = estimate(smr.value, smr.intervals)
+      flags += smr.flags.map(\.rawValue)
+    }
+    if let isr = s.isr { r.isr = estimate(isr.value, isr.intervals) }
+    // Counts missing or suppressed at source ("<5") were added as nothing: the group's values
+    // are underestimates, and "no events" would be untrue.
+    if cell.incompleteEventRows > 0 {
+      flags.removeAll { $0 == ResultFlag.noEvents.rawValue }
+      flags.append(
+        "events missing or suppressed at source in \(cell.incompleteEventRows) row(s): values are underestimates"
+      )
+    }
+    if cell.incompletePopulationRows > 0 {
+      flags.append(
+        "population missing or suppressed at source in \(cell.incompletePopulationRows) row(s)")
+    }
+    // A population of 0 leaves every rate empty, as a missing one does: say why.
+    if specification.denominatorExpected
+      && (!cell.hasPopulation || cell.population.reduce(0, +) == 0)
+    {
+      flags.append("no population")
+    }
+    if code == referenceCode {
+      r.isReference = true
+      flags.append("reference group")
+    } else if specification.measure == .mean, let ref = referenceStats {
+      // Means are compared by their difference; the words follow its interval against 0.
+      if let d = meanDifference(s, ref) {
+        r.difference = d
+        r.significance = d.limits.map { l in
+          l.lower > 0 ? .higher : (l.upper < 0 ? .lower : .similar)
+        }
+        if r.significance.count != levels.count { r.significance = [] }
+      }
+    } else if let ref = referenceStats {
+      let comparison = try compare(s, with: ref)
+      if let (ratio, difference) = comparison {
+        if let value = ratio.estimate { r.ratio = estimate(value, ratio.intervals) }
+        if let value = difference.estimate {
+          r.difference = estimate(value, difference.intervals)
+        }
+        if let a = s.proportion, let b = referenceStats?.proportion {
+          let odds = Comparison.oddsRatio(a, versus: b)
+          if let value = odds.estimate { r.oddsRatio = estimate(value, odds.intervals) }
+        }
+        r.significance = levels.compactMap { ratio.significance(at: $0) }
+        if r.significance.count != levels.count { r.significance = [] }
+        // Flags the group's own estimates did not raise came from the reference side: say so,
+        // rather than flag a group of 20 events "fewer than 10 events".
+        for f in ratio.flags where !flags.contains(f.rawValue) {
+          switch f {
+          case .fewerThan10Events: flags.append("reference group: fewer than 10 events")
+          case .noEvents: continue  // the reference's; "no events in the reference group" says it
+          default: flags.append(f.rawValue)
+          }
+        }
+      }
+    } else if let absentReference {
+      flags.append("no reference group in this stratum (\(absentReference))")
+    }
+    var seen = Set<String>()
+    r.flags = flags.filter { seen.insert($0).inserted }
+    return r
   }
 
   /// The ratio and difference of a group against the reference: of standardised rates with

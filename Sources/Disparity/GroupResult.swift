@@ -121,6 +121,7 @@ public struct TidyTableBuilder: Sendable {
 
   /// The table.
   public func build(_ results: [GroupResult]) -> ResultTable {
+    let suffixes = self.suffixes
     var columns: [ResultTable.Column] = byColumns.map { .init($0, .text) }
     columns += [.init("group", .text), .init("group_code", .text)]
     columns += [.init("events", .count), .init("population", .count)]
@@ -147,29 +148,41 @@ public struct TidyTableBuilder: Sendable {
       columns += estimateColumns("isr", "isr")
     }
     var table = ResultTable(name: "results", columns: columns)
-    for r in results {
-      var row: [ResultTable.Cell] = r.by.map { .text($0) }
-      let confidential = ResultTable.Cell.text(DisclosureControl.symbol)
+    let confidential = ResultTable.Cell.text(DisclosureControl.symbol)
+    let width = columns.count
+    // Rows are independent: built in blocks on the available cores, appended in order.
+    let blockRows = 2048
+    let blocks = (results.count + blockRows - 1) / blockRows
+    let built = ParallelMap.blocks(count: blocks) { b -> [[ResultTable.Cell]] in
+      let end = min(results.count, (b + 1) * blockRows)
+      return results[(b * blockRows)..<end].map { row(of: $0) }
+    }
+    func row(of r: GroupResult) -> [ResultTable.Cell] {
+      var row: [ResultTable.Cell] = []
+      row.reserveCapacity(width)
+      for value in r.by { row.append(.text(value)) }
       row += [
         .text(r.label), .text(r.code), r.suppressed ? confidential : .value(r.events),
         .value(r.population),
       ]
-      func cells(_ e: EstimateWithLimits?, hidden: Bool = r.suppressed) -> [ResultTable.Cell] {
+      func cells(_ e: EstimateWithLimits?, hidden: Bool = r.suppressed) {
         if hidden && e != nil {
-          return Array(repeating: confidential, count: 1 + 2 * suffixes.count)
+          for _ in 0..<(1 + 2 * suffixes.count) { row.append(confidential) }
+          return
         }
-        var out: [ResultTable.Cell] = [.value(e?.value)]
+        row.append(.value(e?.value))
         for i in suffixes.indices {
           let l = e.flatMap { i < $0.limits.count ? $0.limits[i] : nil }
-          out += [.value(l?.lower), .value(l?.upper)]
+          row.append(.value(l?.lower))
+          row.append(.value(l?.upper))
         }
-        return out
       }
       let comparisonHidden = r.suppressed || r.comparisonSuppressed
-      row += cells(r.crude) + cells(r.standardised)
-      row +=
-        cells(r.ratio, hidden: comparisonHidden) + cells(r.difference, hidden: comparisonHidden)
-      if proportions { row += cells(r.oddsRatio, hidden: comparisonHidden) }
+      cells(r.crude)
+      cells(r.standardised)
+      cells(r.ratio, hidden: comparisonHidden)
+      cells(r.difference, hidden: comparisonHidden)
+      if proportions { cells(r.oddsRatio, hidden: comparisonHidden) }
       for i in suffixes.indices {
         row.append(
           comparisonHidden || i >= r.significance.count
@@ -182,9 +195,13 @@ public struct TidyTableBuilder: Sendable {
           r.indirectSuppressed && r.expected != nil ? confidential : .value(r.expected),
         ]
         let indirectHidden = r.suppressed || r.indirectSuppressed
-        row += cells(r.smr, hidden: indirectHidden) + cells(r.isr, hidden: indirectHidden)
+        cells(r.smr, hidden: indirectHidden)
+        cells(r.isr, hidden: indirectHidden)
       }
-      table.append(row)
+      return row
+    }
+    for block in built {
+      for row in block { table.append(row) }
     }
     return table
   }

@@ -1,6 +1,12 @@
 import DisparityIngest
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Writes a set of output files so that either all of them appear, complete, or none does.
 ///
 /// Each file is first written to a temporary file in its destination folder, then every temporary
@@ -179,5 +185,32 @@ public final class StreamingAtomicFile {
 
   deinit {
     if !finished { discard() }
+  }
+}
+
+/// Standard output, written in one piece with the errors reported rather than trapped.
+public enum StandardOutput {
+  /// Writes all of `bytes` to standard output.
+  ///
+  /// - Throws: ``OutputError/cannotWrite(_:)`` naming standard output when the write fails (a
+  ///   closed pipe, a full disk).
+  public static func write(_ bytes: [UInt8]) throws(OutputError) {
+    let failed = bytes.withUnsafeBytes { buffer -> Bool in
+      var offset = 0
+      while offset < buffer.count {
+        #if canImport(Glibc)
+          let n = Glibc.write(1, buffer.baseAddress! + offset, buffer.count - offset)
+        #else
+          let n = Darwin.write(1, buffer.baseAddress! + offset, buffer.count - offset)
+        #endif
+        if n < 0 {
+          if errno == EINTR { continue }
+          return true
+        }
+        offset += n
+      }
+      return false
+    }
+    if failed { throw .cannotWrite("standard output") }
   }
 }

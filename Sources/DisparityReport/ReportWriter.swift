@@ -53,8 +53,7 @@ public struct ReportWriter: Sendable {
   public func render(_ report: Report, as format: OutputFormat) throws(ReportError) -> [UInt8] {
     switch format {
     case .csv:
-      return Array(
-        CSVRenderer().render(report.tidyTable ?? ResultTable(name: "", columns: [])).utf8)
+      return CSVRenderer().renderBytes(report.tidyTable ?? ResultTable(name: "", columns: []))
     case .md: return Array(MarkdownRenderer().render(report).utf8)
     case .html: return Array(HTMLRenderer().render(report).utf8)
     case .json: return Array(JSONReportRenderer().render(report).utf8)
@@ -71,7 +70,7 @@ public struct ReportWriter: Sendable {
     if destination == "-" {
       guard formats.count == 1 else { throw ReportError.severalFormatsToStandardOutput }
       let bytes = try render(report, as: formats[0])
-      FileHandle.standardOutput.write(Data(bytes))
+      try StandardOutput.write(bytes)
       return
     }
     var files: [AtomicOutput.File] = []

@@ -84,6 +84,20 @@ public struct StrataCounts: Sendable {
   private var values: [StratumTotals] = []
   private var slots = [Int32](repeating: 0, count: 64)
 
+  /// The strata's keys in order of first appearance in the input (files in order, rows in file
+  /// order): the same order on every run, so results and sums are reproducible.
+  public var stratumKeys: [RawStratumKey] { keys }
+
+  /// The strata's totals, in the order of ``stratumKeys``.
+  public var stratumTotals: [StratumTotals] { values }
+
+  /// The totals of all strata together.
+  public var grandTotal: StratumTotals {
+    var total = StratumTotals()
+    for t in values { total.add(t) }
+    return total
+  }
+
   /// Creates empty counts.
   public init() {}
 
