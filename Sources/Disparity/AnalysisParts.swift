@@ -292,6 +292,36 @@ struct Cube: Sendable {
     var valueSquares = 0.0
     /// Rows whose population was missing or suppressed at source.
     var incompletePopulationRows = 0
+
+    /// Adds a raw stratum's events in band `b` (and under its event frequency, if any).
+    mutating func add(events t: StratumTotals, band b: Int, frequency: Double?, bands: Int) {
+      events[b] += t.events
+      if let frequency {
+        eventsByFrequency[frequency, default: Array(repeating: 0, count: bands)][b] += t.events
+      }
+      hasEvents = true
+      incompleteEventRows += t.eventsMissing + t.eventsSuppressed
+      valueCount += Double(t.rows - t.eventsMissing - t.eventsSuppressed)
+      valueSquares += t.eventsSquared
+    }
+
+    /// Adds a raw stratum's population in band `b` (and in its reference band, if any).
+    mutating func add(
+      population t: StratumTotals, band b: Int, referenceKey: ReferenceKey?, frequency: Double?,
+      bands: Int
+    ) {
+      if let frequency {
+        // The population is repeated on each frequency row: keep it per frequency and check
+        // later that the rows agree, rather than add it up once per frequency.
+        populationByFrequency[frequency, default: Array(repeating: 0, count: bands)][b] +=
+          t.population
+      } else {
+        population[b] += t.population
+      }
+      incompletePopulationRows += t.populationMissing + t.populationSuppressed
+      if let referenceKey { referencePopulation[referenceKey, default: 0] += t.population }
+      hasPopulation = true
+    }
   }
 
   /// A reference band (an age band and the values of any extra key columns).
@@ -302,9 +332,30 @@ struct Cube: Sendable {
 
   struct Stratum: Sendable {
     var by: [String]
-    var groups: [String: Cell] = [:]
+    /// The groups' codes, in the order their cells were made.
+    var codes: [String] = []
+    /// The groups' cells, in the order of ``codes``.
+    var cells: [Cell] = []
+    /// The position of each code in ``codes``.
+    var index: [String: Int] = [:]
     var unknownEvents = 0.0
     var excludedEvents = 0.0
+
+    /// The cell of a group, if the stratum has one.
+    func cell(_ code: String) -> Cell? {
+      index[code].map { cells[$0] }
+    }
+
+    /// The position of a group's cell, made (with `bands` zero bands) if it is new.
+    mutating func position(of code: String, bands: Int) -> Int {
+      if let i = index[code] { return i }
+      index[code] = cells.count
+      codes.append(code)
+      cells.append(
+        Cell(
+          events: Array(repeating: 0, count: bands), population: Array(repeating: 0, count: bands)))
+      return cells.count - 1
+    }
   }
 
   let byColumns: Int
@@ -385,34 +436,39 @@ struct Cube: Sendable {
     return (codes, index)
   }
 
-  /// The cell being filled, taken out of its stratum while consecutive strata add to it: raw
-  /// strata come grouped (a group's age bands one after another), so each cell is looked up in
-  /// its stratum's dictionary once per run of strata rather than once per stratum.
-  private struct OpenCell {
-    var stratum = -1
-    var code = -1
-    var cell = Cell()
-  }
+  /// The position of each (stratum, code) cell, found once per pair: aggregated inputs add to
+  /// each cell once per age band, hundreds of thousands of times, so the loops below look cells
+  /// up by integers rather than by hashing the code each time.
+  private struct CellPositions {
+    let codeCount: Int
+    /// Position + 1 by `stratum * codeCount + code` (0 = not yet looked up), while that table
+    /// stays small; otherwise the dictionary.
+    var dense: [Int32] = []
+    var sparse: [Int: Int] = [:]
 
-  private mutating func open(
-    _ open: inout OpenCell, stratum s: Int, code: Int, codes: [String]
-  ) {
-    if open.stratum == s && open.code == code { return }
-    close(&open, codes: codes)
-    open.stratum = s
-    open.code = code
-    open.cell =
-      strata[s].groups.removeValue(forKey: codes[code])
-      ?? Cell(
-        events: Array(repeating: 0, count: bandCount),
-        population: Array(repeating: 0, count: bandCount))
-  }
+    init(codes: Int, possibleStrata: Int) {
+      codeCount = codes
+      let size = codes.multipliedReportingOverflow(by: possibleStrata)
+      if !size.overflow && size.partialValue <= 1 << 22 {
+        dense = Array(repeating: 0, count: size.partialValue)
+      }
+    }
 
-  private mutating func close(_ open: inout OpenCell, codes: [String]) {
-    guard open.stratum >= 0 else { return }
-    strata[open.stratum].groups[codes[open.code]] = open.cell
-    open.stratum = -1
-    open.cell = Cell()
+    /// The position of the cell, from `make` on first use.
+    mutating func position(stratum s: Int, code: Int, make: () -> Int) -> Int {
+      let key = s * codeCount + code
+      if key < dense.count {
+        let known = Int(dense[key])
+        if known > 0 { return known - 1 }
+        let made = make()
+        dense[key] = Int32(made + 1)
+        return made
+      }
+      if let known = sparse[key] { return known }
+      let made = make()
+      sparse[key] = made
+      return made
+    }
   }
 
   mutating func addEvents(
@@ -426,7 +482,8 @@ struct Cube: Sendable {
     }
     let (codes, codeOf) = Self.codeIndices(groups)
     var places = ByPlaces(counts)
-    var cell = OpenCell()
+    var positions = CellPositions(
+      codes: codes.count, possibleStrata: counts.byCombinations.count + strata.count + 1)
     let bands = bandCount
     for (key, t) in zip(counts.stratumKeys, counts.stratumTotals) {
       // Columns after the --by columns (for --adjust, or the reference rates' keys) are summed.
@@ -442,18 +499,11 @@ struct Cube: Sendable {
         continue
       }
       let b = hasAge && key.age >= 0 ? bandOf[Int(key.age)] : 0
-      open(&cell, stratum: s, code: code, codes: codes)
-      cell.cell.events[b] += t.events
-      if let frequency = place.frequency {
-        cell.cell.eventsByFrequency[frequency, default: Array(repeating: 0, count: bands)][b] +=
-          t.events
+      let c = positions.position(stratum: s, code: code) {
+        strata[s].position(of: codes[code], bands: bands)
       }
-      cell.cell.hasEvents = true
-      cell.cell.incompleteEventRows += t.eventsMissing + t.eventsSuppressed
-      cell.cell.valueCount += Double(t.rows - t.eventsMissing - t.eventsSuppressed)
-      cell.cell.valueSquares += t.eventsSquared
+      strata[s].cells[c].add(events: t, band: b, frequency: place.frequency, bands: bands)
     }
-    close(&cell, codes: codes)
   }
 
   mutating func addPopulation(
@@ -467,7 +517,8 @@ struct Cube: Sendable {
     }
     let (codes, codeOf) = Self.codeIndices(groups)
     var places = ByPlaces(counts)
-    var cell = OpenCell()
+    var positions = CellPositions(
+      codes: codes.count, possibleStrata: counts.byCombinations.count + strata.count + 1)
     let bands = bandCount
     for (key, t) in zip(counts.stratumKeys, counts.stratumTotals) {
       let code = codeOf[Int(key.group)]
@@ -475,23 +526,15 @@ struct Cube: Sendable {
       let place = try place(key.by, in: &places, counts: counts, population: true)
       let b = key.age >= 0 ? (bandOf?[Int(key.age)] ?? 0) : 0
       let band = key.age >= 0 ? referenceOf?[Int(key.age)] : nil
-      open(&cell, stratum: place.stratum, code: code, codes: codes)
-      if let frequency = place.frequency {
-        // The population is repeated on each frequency row: keep it per frequency and check
-        // later that the rows agree, rather than add it up once per frequency.
-        cell.cell.populationByFrequency[frequency, default: Array(repeating: 0, count: bands)][
-          b] += t.population
-      } else {
-        cell.cell.population[b] += t.population
+      let s = place.stratum
+      let c = positions.position(stratum: s, code: code) {
+        strata[s].position(of: codes[code], bands: bands)
       }
-      cell.cell.incompletePopulationRows += t.populationMissing + t.populationSuppressed
-      if let band {
-        cell.cell.referencePopulation[ReferenceKey(band: band, keys: place.extra), default: 0] +=
-          t.population
-      }
-      cell.cell.hasPopulation = true
+      strata[s].cells[c].add(
+        population: t, band: b,
+        referenceKey: band.map { ReferenceKey(band: $0, keys: place.extra) },
+        frequency: place.frequency, bands: bands)
     }
-    close(&cell, codes: codes)
   }
 
   /// Reads an event-frequency value: a positive number of events per person.
@@ -506,14 +549,14 @@ struct Cube: Sendable {
   /// checking that the rows agree.
   mutating func settleFrequencyPopulations() throws {
     for s in strata.indices {
-      for code in strata[s].groups.keys {
-        let byFrequency = strata[s].groups[code]!.populationByFrequency
+      for (c, code) in strata[s].codes.enumerated() {
+        let byFrequency = strata[s].cells[c].populationByFrequency
         guard let first = byFrequency.values.first else { continue }
         for (f, values) in byFrequency where values != first {
           throw AnalysisError.inconsistentFrequencyPopulation(
             group: code, frequency: f, stratum: strata[s].by)
         }
-        strata[s].groups[code]!.population = first
+        strata[s].cells[c].population = first
       }
     }
   }
@@ -524,18 +567,18 @@ struct Cube: Sendable {
   mutating func redistributeUnknown() -> [String] {
     var notes: [String] = []
     for s in strata.indices {
-      let known = strata[s].groups.keys.sorted().reduce(0) {
-        $0 + strata[s].groups[$1]!.events.reduce(0, +)
+      let known = strata[s].codes.sorted().reduce(0) {
+        $0 + strata[s].cell($1)!.events.reduce(0, +)
       }
       let other = strata[s].unknownEvents + strata[s].excludedEvents
       guard known > 0, other > 0 else { continue }
       let factor = (known + other) / known
-      for code in strata[s].groups.keys {
-        strata[s].groups[code]!.events = strata[s].groups[code]!.events.map {
+      for c in strata[s].cells.indices {
+        strata[s].cells[c].events = strata[s].cells[c].events.map {
           ($0 * factor).rounded(.toNearestOrAwayFromZero)
         }
-        for (f, events) in strata[s].groups[code]!.eventsByFrequency {
-          strata[s].groups[code]!.eventsByFrequency[f] = events.map {
+        for (f, events) in strata[s].cells[c].eventsByFrequency {
+          strata[s].cells[c].eventsByFrequency[f] = events.map {
             ($0 * factor).rounded(.toNearestOrAwayFromZero)
           }
         }
@@ -552,7 +595,8 @@ struct Cube: Sendable {
   func joinNotes() -> [String] {
     var missing: [String] = []
     for stratum in strata {
-      for (code, cell) in stratum.groups where cell.hasEvents && !cell.hasPopulation {
+      for (code, cell) in zip(stratum.codes, stratum.cells)
+      where cell.hasEvents && !cell.hasPopulation {
         missing.append((stratum.by + [code]).joined(separator: " / "))
       }
     }

@@ -154,17 +154,17 @@ struct GroupCalculator: Sendable {
 
   /// Computes a stratum.
   func compute(stratum: Cube.Stratum, cube: Cube) throws -> StratumResults {
-    let codes = groupOrder.filter { stratum.groups[$0] != nil }
+    let codes = groupOrder.filter { stratum.index[$0] != nil }
 
     // Reference rates from all groups together, when standardising indirectly without a file.
     var internalReference: ReferenceRates? = nil
     if specification.indirect && referenceFile == nil {
       guard weights != nil else { throw AnalysisError.indirectNeedsAgeSpecificEvents }
       if let name = referenceRatesGroup {
-        let cell = stratum.groups[try resolveReference(name, among: codes)]!
+        let cell = stratum.cell(try resolveReference(name, among: codes))!
         internalReference = try ReferenceRates(events: cell.events, populations: cell.population)
       } else {
-        let bands = codes.map { stratum.groups[$0]! }
+        let bands = codes.map { stratum.cell($0)! }
         internalReference = try ReferenceRates.combining(
           bands.map { AgeSpecificCounts(events: $0.events, populations: $0.population) })
       }
@@ -172,7 +172,7 @@ struct GroupCalculator: Sendable {
 
     // Each group's cell, and its statistics: independent of one another, so computed on the
     // available cores (thousands of groups under `raw`).
-    let cells = codes.map { stratum.groups[$0]! }
+    let cells = codes.map { stratum.cell($0)! }
     let groupStatistics = try ParallelMap.blocks(count: (codes.count + 511) / 512) { b in
       try (b * 512..<min(codes.count, (b + 1) * 512)).map { i in
         try statistics(
@@ -190,7 +190,7 @@ struct GroupCalculator: Sendable {
     case .overall:
       var all = Cube.Cell()
       for code in codes {
-        let c = stratum.groups[code]!
+        let c = stratum.cell(code)!
         if all.events.isEmpty {
           all.events = c.events.map { _ in 0 }
           all.population = c.population.map { _ in 0 }
@@ -207,8 +207,8 @@ struct GroupCalculator: Sendable {
       referenceName = "all groups together"
     case .largest:
       referenceCode = codes.max { a, b in
-        let ca = stratum.groups[a]!
-        let cb = stratum.groups[b]!
+        let ca = stratum.cell(a)!
+        let cb = stratum.cell(b)!
         let pa = ca.population.reduce(0, +)
         let pb = cb.population.reduce(0, +)
         if pa != pb { return pa < pb }
@@ -221,7 +221,7 @@ struct GroupCalculator: Sendable {
         // A group of the data that this stratum of --by lacks: no comparisons here (flagged),
         // rather than an error saying the group is not in the data.
         let everywhere = groupOrder.filter { code in
-          cube.strata.contains { $0.groups[code] != nil }
+          cube.strata.contains { $0.index[code] != nil }
         }
         let code = try resolveReference(name, among: everywhere)
         absentReference = labels[code] ?? code

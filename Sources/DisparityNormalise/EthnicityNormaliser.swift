@@ -162,7 +162,7 @@ public struct EthnicityNormaliser: Sendable {
 
   /// Classifies one raw value into the target scheme.
   public func classify(_ raw: String) -> EthnicityClassification {
-    let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+    let trimmed = EthnicityText.trimmed(raw)
     if trimmed.isEmpty {
       return place(
         Reading(concept: special(.notKnown, "blank"), rule: "blank value: not known"), trimmed)
@@ -201,10 +201,18 @@ public struct EthnicityNormaliser: Sendable {
   /// Skipping them keeps raw groupings with thousands of distinct labels (areas, practices) fast.
   /// Returns `nil` when the full reading is needed.
   func readRawToken(_ trimmed: String) -> EthnicityClassification? {
+    // The same test on the bytes of plain ASCII (nearly every label), without reading
+    // characters.
+    let ascii = trimmed.utf8.allSatisfy { $0 < 0x80 }
     guard
-      !trimmed.contains(where: {
-        $0 == " " || $0 == "(" || EthnicityNormaliser.listSeparators.contains($0)
-      })
+      ascii
+        ? !trimmed.utf8.contains(where: {
+          $0 == 0x20 || $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: ",")
+            || $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: ";")
+        })
+        : !trimmed.contains(where: {
+          $0 == " " || $0 == "(" || EthnicityNormaliser.listSeparators.contains($0)
+        })
     else { return nil }
     if let reading = readCode(trimmed) { return place(reading, trimmed) }
     let key = EthnicityText.key(EthnicityText.light(trimmed))

@@ -55,7 +55,40 @@ enum EthnicityText {
   ///
   /// `"White - British"`, `"White: British"` and `"white british "` all give `"white british"`.
   static func key(_ text: String) -> String {
-    words(light(text)).joined(separator: " ")
+    if let word = asciiWord(text) { return word }
+    return words(light(text)).joined(separator: " ")
+  }
+
+  /// The key of a single word of ASCII letters and digits (most codes, and labels such as area
+  /// or practice codes under `raw`), read without the general rules' character handling; `nil`
+  /// for any other text. The result is what ``words(_:)`` gives for such a word.
+  static func asciiWord(_ text: String) -> String? {
+    guard !text.isEmpty,
+      text.utf8.allSatisfy({
+        ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A)
+      })
+    else { return nil }
+    let word = text.lowercased()
+    switch word {
+    case "and", "or": return ""  // a join alone, dropped
+    case "groups": return "group"
+    case "backgrounds": return "background"
+    case "ethnicity", "ethnicities": return "ethnic group"
+    default: return word
+    }
+  }
+
+  /// The text without surrounding whitespace and line ends: as `trimmingCharacters(in:
+  /// .whitespacesAndNewlines)`, without Foundation's work when the first and last bytes are
+  /// plain ASCII that is not whitespace (nearly every label).
+  static func trimmed(_ text: String) -> String {
+    let utf8 = text.utf8
+    if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x7F, last > 0x20,
+      last < 0x7F
+    {
+      return text
+    }
+    return text.trimmingCharacters(in: .whitespacesAndNewlines)
   }
 
   /// The words of an already light-normalised text, as used in keys.

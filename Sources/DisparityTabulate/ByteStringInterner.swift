@@ -75,6 +75,16 @@ public struct ByteStringInterner: Sendable {
     return s.withUTF8 { id(for: UnsafeRawBufferPointer($0)) }
   }
 
+  /// The ids here of every string of `other`, in `other`'s id order, adding those that are new
+  /// (read from `other`'s bytes, without building a `String` each).
+  public mutating func ids(for other: ByteStringInterner) -> [Int32] {
+    other.arena.withUnsafeBytes { arena in
+      other.entries.map { e in
+        id(for: UnsafeRawBufferPointer(rebasing: arena[e.start..<(e.start + e.length)]))
+      }
+    }
+  }
+
   /// The string with the given id (invalid UTF-8 is replaced, though the reader rejects it first).
   public func string(_ id: Int32) -> String {
     let e = entries[Int(id)]

@@ -156,7 +156,11 @@ public struct StrataCounts: Sendable {
   }
 
   private mutating func grow() {
-    let capacity = slots.count * 2
+    rebuildSlots(slots.count * 2)
+  }
+
+  /// A new index of `capacity` (a power of two) slots for the strata there are.
+  private mutating func rebuildSlots(_ capacity: Int) {
     slots = [Int32](repeating: 0, count: capacity)
     let mask = capacity - 1
     for (i, key) in keys.enumerated() {
@@ -176,6 +180,11 @@ public struct StrataCounts: Sendable {
 
   /// Merges counts tabulated separately (e.g. by another worker or from another file),
   /// re-mapping their ids through the strings.
+  ///
+  /// Aggregated inputs have a stratum per row, hundreds of thousands of them, so this is
+  /// written for that case: room for every incoming stratum is made once, labels are re-mapped
+  /// from their bytes, and strata whose group label is new here (in a file cut into chunks,
+  /// nearly all of a later chunk's) are appended without a search, as none can match.
   public mutating func merge(_ other: StrataCounts) {
     if groups.count == 0 && ages.count == 0 && byCombinations.count == 0 && keys.isEmpty
       && groupFirstSeen.isEmpty
@@ -184,23 +193,51 @@ public struct StrataCounts: Sendable {
       self = other
       return
     }
-    let g = other.groups.strings.map { groups.id(for: $0) }
-    let a = other.ages.strings.map { ages.id(for: $0) }
-    let b = other.byCombinations.strings.map { byCombinations.id(for: $0) }
-    func remap(_ key: RawStratumKey) -> RawStratumKey {
-      RawStratumKey(
+    let knownGroups = Int32(groups.count)
+    let g = groups.ids(for: other.groups)
+    let a = ages.ids(for: other.ages)
+    let b = byCombinations.ids(for: other.byCombinations)
+    let capacity = keys.count + other.keys.count
+    if capacity > values.capacity {
+      // Geometric growth: merging chunk after chunk must not copy the strata each time.
+      let grown = max(capacity, 2 * values.capacity)
+      keys.reserveCapacity(grown)
+      values.reserveCapacity(grown)
+    }
+    if capacity * 2 > slots.count {
+      var size = slots.count
+      while capacity * 2 > size { size *= 2 }
+      rebuildSlots(size)
+    }
+    // In the other counts' order of first sight, so that new strata append in input order.
+    for (key, t) in zip(other.keys, other.values) {
+      let mapped = RawStratumKey(
         group: g[Int(key.group)],
         age: key.age < 0 ? -1 : a[Int(key.age)],
         by: key.by < 0 ? -1 : b[Int(key.by)])
+      if mapped.group >= knownGroups {
+        append(mapped, t)
+      } else {
+        values[position(of: mapped)].add(t)
+      }
     }
-    // In the other counts' order of first sight, so that new strata append in input order.
-    for (key, t) in zip(other.keys, other.values) { values[position(of: remap(key))].add(t) }
     // New labels got the next ids in order, so their first places append in step; merging in
     // input order keeps the earliest place each label was seen.
     for (i, location) in other.groupFirstSeen.enumerated()
     where Int(g[i]) == groupFirstSeen.count {
       groupFirstSeen.append(location)
     }
+  }
+
+  /// Adds a stratum known to be absent (its group label is new), with its totals.
+  private mutating func append(_ key: RawStratumKey, _ t: StratumTotals) {
+    let mask = slots.count - 1
+    var slot = Int(truncatingIfNeeded: Self.hash(key)) & mask
+    while slots[slot] != 0 { slot = (slot + 1) & mask }
+    keys.append(key)
+    values.append(t)
+    slots[slot] = Int32(keys.count)
+    if keys.count * 2 > slots.count { grow() }
   }
 
   /// The separator between `--by` values in an interned combination.

@@ -31,6 +31,30 @@ struct InputFormTests {
     #expect(run.stdout == (try Self.referenceTable()))
   }
 
+  @Test("Rows in any order give the same rows")
+  func rowsInAnyOrder() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    // Reversed and interleaved, so that a group's strata never come one after another.
+    func shuffled(_ path: String) throws -> String {
+      let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+      let body = Array(lines.dropFirst().reversed())
+      let evens = stride(from: 0, to: body.count, by: 2).map { body[$0] }
+      let odds = stride(from: 1, to: body.count, by: 2).map { body[$0] }
+      return ([lines[0]] + evens + odds).joined(separator: "\n") + "\n"
+    }
+    let admissions = try folder.write("admissions.csv", try shuffled(Self.admissions))
+    let population = try folder.write("population.csv", try shuffled(Self.population))
+    let run = try CLI.run(["analyse", admissions, "--population", population] + Self.options)
+    #expect(run.status == 0)
+    // The same rows, number for number; the --by strata come in order of first appearance.
+    func rows(_ table: String) -> [Substring] {
+      let lines = table.split(separator: "\n")
+      return [lines[0]] + lines.dropFirst().sorted()
+    }
+    #expect(rows(run.stdout) == rows(try Self.referenceTable()))
+  }
+
   @Test("Several input files are added together")
   func severalInputFiles() throws {
     let folder = try TemporaryFolder()

@@ -144,3 +144,25 @@ struct ParallelReduceTests {
       merge: { $0 += $1 })
   }
 }
+
+@Suite("ParallelMap: the sequential result, on several cores")
+struct ParallelMapTests {
+  /// Results come back in index order, whatever order the blocks finish in.
+  @Test func resultsKeepTheirOrder() {
+    let squares = ParallelMap.map(Array(0..<10_000), blockSize: 97) { $0 * $0 }
+    #expect(squares == (0..<10_000).map { $0 * $0 })
+    #expect(ParallelMap.blocks(count: 0) { $0 }.isEmpty)
+    #expect(ParallelMap.blocks(count: 1) { $0 + 1 } == [1])
+  }
+
+  /// The error thrown is the first in index order, as a sequential map would throw.
+  @Test func theFirstErrorInOrderIsThrown() {
+    struct Failure: Error, Equatable { let index: Int }
+    #expect(throws: Failure(index: 3)) {
+      _ = try ParallelMap.blocks(count: 64) { i throws(Failure) -> Int in
+        if i == 3 || i == 40 { throw Failure(index: i) }
+        return i
+      }
+    }
+  }
+}

@@ -246,3 +246,37 @@ struct EthnicityNormaliserTests {
     #expect(try catalogue.scheme(named: "ONS-2021-5").id == "ons-2021-5")
   }
 }
+
+@Suite("Fast paths of the text normalisation agree with the general rules")
+struct EthnicityTextFastPathTests {
+  /// A single ASCII word takes a short path to its key; it must be the key the general rules
+  /// give (joins dropped, plurals made singular, "ethnicity" read as "ethnic group").
+  @Test func singleAsciiWordKeysMatchTheGeneralRules() {
+    let words = [
+      "Indian", "E02000001", "G00001", "99", "Z", "AND", "or", "Groups", "BACKGROUNDS",
+      "Ethnicity", "ethnicities", "other", "White", "x1y2",
+    ]
+    for word in words {
+      #expect(EthnicityText.asciiWord(word) != nil, "\(word)")
+      #expect(
+        EthnicityText.key(word)
+          == EthnicityText.words(EthnicityText.light(word)).joined(
+            separator: " "), "\(word)")
+    }
+    for other in ["White British", "Black-African", "Café", "", "A_B", "a&b"] {
+      #expect(EthnicityText.asciiWord(other) == nil, "\(other)")
+    }
+  }
+
+  /// Trimming skips Foundation only where there is nothing to trim.
+  @Test func trimmingMatchesFoundation() {
+    for text in [
+      "Indian", " Indian", "Indian ", "\tWhite\n", "\u{A0}Irish\u{A0}", "", " ", "Caf\u{E9}",
+      "\u{2003}Mixed",
+    ] {
+      #expect(
+        EthnicityText.trimmed(text) == text.trimmingCharacters(in: .whitespacesAndNewlines),
+        "\(text.debugDescription)")
+    }
+  }
+}

@@ -126,6 +126,44 @@ struct TextRendererTests {
     #expect(CSVRenderer().render(t).hasPrefix("'=cmd\n"))
   }
 
+  /// Numbers are the standard library's shortest round-trip text, integral values below 2^53
+  /// without ".0", non-finite values empty (as the renderer wrote them through `String`).
+  @Test func csvNumbersAreShortestRoundTripText() {
+    let values: [Double] = [
+      0, -0.0, 1, -3, 42, 1_000_000, 123_456_789_012, 9_007_199_254_740_991, 9_007_199_254_740_992,
+      -9_007_199_254_740_994, 0.1, -0.25, 1.0 / 3, 1e-5, 1756.4667628242175, 2.5e300,
+    ]
+    for x in values {
+      let expected =
+        x == x.rounded() && abs(x) < 9_007_199_254_740_992 ? String(Int64(x)) : "\(x)"
+      #expect(CSVRenderer.format(x) == expected, "\(x)")
+      #expect(Double(CSVRenderer.format(x)) == x)
+    }
+    #expect(CSVRenderer.format(.nan) == "")
+    #expect(CSVRenderer.format(-.infinity) == "")
+  }
+
+  /// Another delimiter (one byte or several) quotes the text that holds it.
+  @Test func csvQuotesTextHoldingTheDelimiter() {
+    var t = ResultTable(name: "x", columns: [.init("a;b", .text), .init("n", .number)])
+    t.append([.text("x;y"), .number(1.5)])
+    t.append([.text("plain, text"), .number(2)])
+    #expect(CSVRenderer(delimiter: ";").render(t) == "\"a;b\";n\n\"x;y\";1.5\nplain, text;2\n")
+    #expect(CSVRenderer(delimiter: "→").render(t) == "a;b→n\nx;y→1.5\nplain, text→2\n")
+    var u = ResultTable(name: "x", columns: [.init("a", .text)])
+    u.append([.text("x→y")])
+    #expect(CSVRenderer(delimiter: "→").render(u) == "a\n\"x→y\"\n")
+  }
+
+  /// A table of many rows (rendered in blocks on several cores) is the rows in order.
+  @Test func csvOfManyRowsKeepsTheirOrder() {
+    var t = ResultTable(name: "x", columns: [.init("i", .count), .init("half", .number)])
+    for i in 0..<10_000 { t.append([.number(Double(i)), .number(Double(i) / 2)]) }
+    let lines = CSVRenderer().render(t).split(separator: "\n")
+    #expect(lines.count == 10_001)
+    #expect(lines[1] == "0,0" && lines[4097] == "4096,2048" && lines[10_000] == "9999,4999.5")
+  }
+
   /// Readable rounding with thousands separators at a column's fixed decimals.
   @Test(arguments: [
     (12345.678, 1, "12,345.7"), (-1234.5, 0, "-1,235"), (0.04, 2, "0.04"), (3.2049, 2, "3.20"),

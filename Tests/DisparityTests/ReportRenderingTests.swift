@@ -130,4 +130,45 @@ struct TabulationBlocksTests {
     #expect(a.totals[RawStratumKey(group: ga, age: -1, by: -1)]?.events == 5)
     #expect(a.totals[RawStratumKey(group: ga, age: -1, by: -1)]?.rows == 4)
   }
+
+  /// Merging chunk after chunk (an aggregated file read on several cores) gives the strata of
+  /// one sequential pass, in its order: strata of new labels are appended, those of labels
+  /// already seen are added to, whatever the ids and the number of merges.
+  @Test func strataCountsMergedInChunksEqualOnePass() {
+    // 300 groups x 4 ages; group g's strata come in rows 4g ..< 4g + 4, with group 17 seen again
+    // at the end, and the file cut into five chunks (one cutting through a group).
+    var rows: [(group: String, age: String, events: Double)] = []
+    for g in 0..<300 {
+      for a in 0..<4 { rows.append(("G\(g)", "\(a * 10)", Double(g * 4 + a))) }
+    }
+    rows.append(("G17", "10", 1000))
+    rows.append(("G17", "99", 5))
+    func tabulate(_ part: ArraySlice<(group: String, age: String, events: Double)>) -> StrataCounts
+    {
+      var counts = StrataCounts()
+      for row in part {
+        var t = StratumTotals()
+        t.events = row.events
+        t.rows = 1
+        counts.add(
+          RawStratumKey(
+            group: counts.groups.id(for: row.group), age: counts.ages.id(for: row.age), by: -1),
+          t)
+      }
+      return counts
+    }
+    let sequential = tabulate(rows[...])
+    var merged = StrataCounts()
+    for cut in stride(from: 0, to: rows.count, by: 241) {
+      merged.merge(tabulate(rows[cut..<min(rows.count, cut + 241)]))
+    }
+    func described(_ c: StrataCounts) -> [String] {
+      zip(c.stratumKeys, c.stratumTotals).map {
+        "\(c.groups.string($0.group)) \(c.ages.string($0.age)) \($1.events) \($1.rows)"
+      }
+    }
+    #expect(merged.strataCount == 1201)
+    #expect(described(merged) == described(sequential))
+    #expect(merged.grandTotal.events == sequential.grandTotal.events)
+  }
 }
