@@ -29,6 +29,8 @@ struct DisparityCommand: ParsableCommand {
   /// Runs the command and maps every failure to the exit status of ARCHITECTURE.md:
   /// 1 for bad data, 2 for bad usage (argument-parser's own errors included).
   static func main() {
+    // Before anything runs in parallel: OpenBLAS's idle workers would compete for the cores.
+    LinearAlgebra.useCallingThreadOnly()
     do {
       var command = try parseAsRoot()
       try command.run()

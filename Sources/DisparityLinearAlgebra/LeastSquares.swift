@@ -36,6 +36,16 @@ public enum LinearAlgebra {
     set { openblas_set_num_threads(Int32(newValue)) }
   }
 
+  /// Keeps BLAS on the calling thread and stops OpenBLAS's worker threads.
+  ///
+  /// The threaded OpenBLAS starts a worker per core when it loads, and the workers spin waiting
+  /// for work for a while, taking cores from the toolkit's own parallel stages. Nothing here asks
+  /// BLAS for threads (the GLM shares its work between cores itself), so a program calls this
+  /// once at start; setting ``blasThreads`` above 1 later starts the workers again.
+  public static func useCallingThreadOnly() {
+    _ = disparity_openblas_stop_threads()
+  }
+
   /// Solves min ‖A x − b‖₂ for a full-column-rank `A` with LAPACK's QR-based `dgels`.
   ///
   /// - Returns: `x`, with `A.columns` entries.

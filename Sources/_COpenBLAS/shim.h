@@ -15,4 +15,17 @@ typedef lapack_int disparity_lapack_int;
 void openblas_set_num_threads(int num_threads);
 int openblas_get_num_threads(void);
 
+// OpenBLAS's own routine for stopping its worker threads (it calls it around fork()); declared
+// weak, so that a BLAS without it links too. The pthread build of OpenBLAS starts its workers
+// when the library loads, and each spins (sched_yield) for a while waiting for work: on a
+// two-core machine that takes a core from the toolkit's own parallel reading. BLAS is called
+// single-threaded throughout (the work is shared between cores in Swift), so the workers are
+// stopped at start; OpenBLAS starts them again if a caller later asks for more threads.
+int blas_thread_shutdown_(void) __attribute__((weak));
+
+static inline int disparity_openblas_stop_threads(void) {
+  openblas_set_num_threads(1);
+  return blas_thread_shutdown_ ? blas_thread_shutdown_() : -1;
+}
+
 #endif
