@@ -487,7 +487,9 @@ struct Cube: Sendable {
     let bands = bandCount
     for (key, t) in zip(counts.stratumKeys, counts.stratumTotals) {
       // Columns after the --by columns (for --adjust, or the reference rates' keys) are summed.
-      let place = try place(key.by, in: &places, counts: counts, population: false)
+      let place =
+        try places.places[Int(key.by) + 1]
+        ?? self.place(key.by, in: &places, counts: counts, population: false)
       let s = place.stratum
       let code = codeOf[Int(key.group)]
       guard code >= 0 else {
@@ -523,7 +525,9 @@ struct Cube: Sendable {
     for (key, t) in zip(counts.stratumKeys, counts.stratumTotals) {
       let code = codeOf[Int(key.group)]
       guard code >= 0 else { continue }
-      let place = try place(key.by, in: &places, counts: counts, population: true)
+      let place =
+        try places.places[Int(key.by) + 1]
+        ?? self.place(key.by, in: &places, counts: counts, population: true)
       let b = key.age >= 0 ? (bandOf?[Int(key.age)] ?? 0) : 0
       let band = key.age >= 0 ? referenceOf?[Int(key.age)] : nil
       let s = place.stratum

@@ -206,7 +206,15 @@ private struct Loader {
       self.indices = indices
     }
     func value(_ row: CSVTable.Row, _ name: String) -> String {
-      row.fields[indices[name]!].trimmingCharacters(in: .whitespaces)
+      let field = row.fields[indices[name]!]
+      // Nothing to trim (nearly every field): skip Foundation, which cost more than reading the
+      // classification files themselves.
+      if let first = field.utf8.first, let last = field.utf8.last, first > 0x20, first < 0x7F,
+        last > 0x20, last < 0x7F
+      {
+        return field
+      }
+      return field.trimmingCharacters(in: .whitespaces)
     }
     func required(_ row: CSVTable.Row, _ name: String) throws -> String {
       let text = value(row, name)

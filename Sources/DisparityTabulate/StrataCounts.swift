@@ -75,14 +75,24 @@ public struct StrataCounts: Sendable {
   /// Where each raw group label was first seen, indexed by its id, for error messages.
   public var groupFirstSeen: [SourceLocation] = []
 
-  /// The strata in order of first sight, their totals, and an open-addressing index of the keys
-  /// (slot value: position + 1, 0 = empty). Hand-written rather than a `Dictionary` because the
+  /// The strata in order of first sight, their totals, and two indexes of the keys: a dense
+  /// table by (group, age) for strata without `--by` values (see ``denseIndexed(_:)``), and an
+  /// open-addressing hash index for the others (slot value: position + 1, 0 = empty). Hand-written rather than a `Dictionary` because the
   /// tabulation loop adds to a stratum once per input row, and `Hasher`'s seeded SipHash cost
   /// more than reading and splitting the row itself; and because later stages want the strata
   /// in a fixed order, which the arrays keep without sorting.
   private var keys: [RawStratumKey] = []
   private var values: [StratumTotals] = []
   private var slots = [Int32](repeating: 0, count: 64)
+  /// Strata in the hash index.
+  private var hashedCount = 0
+  /// Position + 1 by `group * denseStride + age + 1` (0 = not seen) for keys that
+  /// ``denseIndexed(_:)`` accepts: a row per group label, a column per age label. Aggregated
+  /// inputs have a stratum per row, hundreds of thousands, met in group order, so the table is
+  /// read almost in sequence, where a hash index would miss the cache on every new stratum.
+  private var dense: [Int32] = []
+  private var denseStride = 0
+  private var denseGroups = 0
 
   /// The strata's keys in order of first appearance in the input (files in order, rows in file
   /// order): the same order on every run, so results and sums are reproducible.
@@ -127,6 +137,7 @@ public struct StrataCounts: Sendable {
   /// new.
   @inline(__always)
   mutating func position(of key: RawStratumKey) -> Int {
+    if Self.denseIndexed(key) { return densePosition(of: key) }
     let mask = slots.count - 1
     var slot = Int(truncatingIfNeeded: Self.hash(key)) & mask
     while true {
@@ -138,8 +149,44 @@ public struct StrataCounts: Sendable {
     keys.append(key)
     values.append(StratumTotals())
     slots[slot] = Int32(keys.count)
-    if keys.count * 2 > slots.count { grow() }
+    hashedCount += 1
+    if hashedCount * 2 > slots.count { grow() }
     return keys.count - 1
+  }
+
+  /// Whether a key is found through the dense (group, age) table rather than the hash index: a
+  /// stratum without `--by` values, of one of the first 65,536 group labels and 255 age labels
+  /// (so the table stays below 64 MB however the input looks).
+  @inline(__always)
+  static func denseIndexed(_ key: RawStratumKey) -> Bool {
+    key.by < 0 && key.group < 65_536 && key.age < 255
+  }
+
+  @inline(__always)
+  private mutating func densePosition(of key: RawStratumKey) -> Int {
+    let g = Int(key.group)
+    let column = Int(key.age) + 1
+    if g >= denseGroups || column >= denseStride { growDense(group: g, column: column) }
+    let cell = g * denseStride + column
+    let known = Int(dense[cell])
+    if known > 0 { return known - 1 }
+    keys.append(key)
+    values.append(StratumTotals())
+    dense[cell] = Int32(keys.count)
+    return keys.count - 1
+  }
+
+  private mutating func growDense(group: Int, column: Int) {
+    var stride = max(denseStride, 8)
+    while stride <= column { stride *= 2 }
+    let groups = group < denseGroups ? denseGroups : min(65_536, max(16, (group + 1) * 2))
+    var grown = [Int32](repeating: 0, count: groups * stride)
+    for g in 0..<denseGroups {
+      for c in 0..<denseStride { grown[g * stride + c] = dense[g * denseStride + c] }
+    }
+    dense = grown
+    denseStride = stride
+    denseGroups = groups
   }
 
   /// Adds one record-level row (one event, no population) to the stratum at `position`.
@@ -159,11 +206,11 @@ public struct StrataCounts: Sendable {
     rebuildSlots(slots.count * 2)
   }
 
-  /// A new index of `capacity` (a power of two) slots for the strata there are.
+  /// A new hash index of `capacity` (a power of two) slots for the strata it holds.
   private mutating func rebuildSlots(_ capacity: Int) {
     slots = [Int32](repeating: 0, count: capacity)
     let mask = capacity - 1
-    for (i, key) in keys.enumerated() {
+    for (i, key) in keys.enumerated() where !Self.denseIndexed(key) {
       var slot = Int(truncatingIfNeeded: Self.hash(key)) & mask
       while slots[slot] != 0 { slot = (slot + 1) & mask }
       slots[slot] = Int32(i + 1)
@@ -181,10 +228,8 @@ public struct StrataCounts: Sendable {
   /// Merges counts tabulated separately (e.g. by another worker or from another file),
   /// re-mapping their ids through the strings.
   ///
-  /// Aggregated inputs have a stratum per row, hundreds of thousands of them, so this is
-  /// written for that case: room for every incoming stratum is made once, labels are re-mapped
-  /// from their bytes, and strata whose group label is new here (in a file cut into chunks,
-  /// nearly all of a later chunk's) are appended without a search, as none can match.
+  /// Aggregated inputs have a stratum per row, hundreds of thousands of them: room is made
+  /// for the incoming strata at once, and labels are re-mapped from their bytes.
   public mutating func merge(_ other: StrataCounts) {
     if groups.count == 0 && ages.count == 0 && byCombinations.count == 0 && keys.isEmpty
       && groupFirstSeen.isEmpty
@@ -193,7 +238,6 @@ public struct StrataCounts: Sendable {
       self = other
       return
     }
-    let knownGroups = Int32(groups.count)
     let g = groups.ids(for: other.groups)
     let a = ages.ids(for: other.ages)
     let b = byCombinations.ids(for: other.byCombinations)
@@ -204,22 +248,13 @@ public struct StrataCounts: Sendable {
       keys.reserveCapacity(grown)
       values.reserveCapacity(grown)
     }
-    if capacity * 2 > slots.count {
-      var size = slots.count
-      while capacity * 2 > size { size *= 2 }
-      rebuildSlots(size)
-    }
     // In the other counts' order of first sight, so that new strata append in input order.
     for (key, t) in zip(other.keys, other.values) {
       let mapped = RawStratumKey(
         group: g[Int(key.group)],
         age: key.age < 0 ? -1 : a[Int(key.age)],
         by: key.by < 0 ? -1 : b[Int(key.by)])
-      if mapped.group >= knownGroups {
-        append(mapped, t)
-      } else {
-        values[position(of: mapped)].add(t)
-      }
+      values[position(of: mapped)].add(t)
     }
     // New labels got the next ids in order, so their first places append in step; merging in
     // input order keeps the earliest place each label was seen.
@@ -227,17 +262,6 @@ public struct StrataCounts: Sendable {
     where Int(g[i]) == groupFirstSeen.count {
       groupFirstSeen.append(location)
     }
-  }
-
-  /// Adds a stratum known to be absent (its group label is new), with its totals.
-  private mutating func append(_ key: RawStratumKey, _ t: StratumTotals) {
-    let mask = slots.count - 1
-    var slot = Int(truncatingIfNeeded: Self.hash(key)) & mask
-    while slots[slot] != 0 { slot = (slot + 1) & mask }
-    keys.append(key)
-    values.append(t)
-    slots[slot] = Int32(keys.count)
-    if keys.count * 2 > slots.count { grow() }
   }
 
   /// The separator between `--by` values in an interned combination.

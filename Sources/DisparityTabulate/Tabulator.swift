@@ -143,16 +143,11 @@ public enum Tabulator {
   ///
   /// The hot loop meets a few dozen group labels and about a hundred ages millions of times.
   /// Each is interned in its own small table (which stays in the L1 cache), an age written as a
-  /// plain number skips hashing altogether, and a dense (group × age) table gives the stratum's
-  /// position; record-level rows are counted in a compact array and folded into the totals at
-  /// the end (``finish()``), so the per-row work touches little memory.
+  /// plain number skips hashing altogether, and the counts' dense (group × age) table gives the
+  /// stratum's position; record-level rows are counted in a compact array and folded into the
+  /// totals at the end (``finish()``), so the per-row work touches little memory.
   struct State: Sendable {
     var counts = StrataCounts()
-    /// Stratum position + 1 by `group * stride + age + 1` (age −1 for no age column), 0 = not
-    /// yet seen; only for inputs without `--by`.
-    var dense: [Int32] = []
-    var stride = 0
-    var denseGroups = 0
     /// The interned id + 1 of an age written as a plain number 0...999 without leading zeros.
     var numericAge = [Int32](repeating: 0, count: 1000)
     /// Record-level rows per stratum position, not yet added to `counts`.
@@ -208,28 +203,7 @@ public enum Tabulator {
     /// The position of the stratum (group, age) of an input without `--by`.
     @inline(__always)
     mutating func densePosition(group g: Int32, age a: Int32) -> Int {
-      let column = Int(a) + 1
-      if Int(g) < denseGroups && column < stride {
-        let known = Int(dense[Int(g) * stride + column])
-        if known > 0 { return known - 1 }
-      } else {
-        growDense(groups: Int(g) + 1, columns: column + 1)
-      }
-      let position = counts.position(of: RawStratumKey(group: g, age: a, by: -1))
-      dense[Int(g) * stride + column] = Int32(position + 1)
-      return position
-    }
-
-    private mutating func growDense(groups: Int, columns: Int) {
-      let newStride = max(stride, columns <= stride ? stride : max(16, columns * 2))
-      let newGroups = max(denseGroups, groups <= denseGroups ? denseGroups : max(8, groups * 2))
-      var grown = [Int32](repeating: 0, count: newGroups * newStride)
-      for g in 0..<denseGroups {
-        for c in 0..<stride { grown[g * newStride + c] = dense[g * stride + c] }
-      }
-      dense = grown
-      stride = newStride
-      denseGroups = newGroups
+      counts.position(of: RawStratumKey(group: g, age: a, by: -1))
     }
   }
 

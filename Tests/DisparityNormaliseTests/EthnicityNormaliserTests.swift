@@ -268,6 +268,28 @@ struct EthnicityTextFastPathTests {
     }
   }
 
+  /// Plain ASCII labels are split into words byte by byte; the words must be those of the
+  /// general reading, character by character, for every label of the Race Disparity Unit's
+  /// lookup of 285 messy labels and some made-up ones.
+  @Test func asciiWordsMatchTheCharacterReading() throws {
+    let lookup = try CSVTable(
+      contentsOf: try #require(
+        Bundle.module.url(
+          forResource: "rdu_classification_lookup", withExtension: "csv", subdirectory: "Resources")
+      ).path)
+    var labels = lookup.rows.flatMap { $0.fields }
+    labels += [
+      "White - British", "Mixed/other", "other/Chinese", "Asian or Asian British: Indian",
+      "Black & Black British", "  any other   ethnic group ", "A1/B2,c3;d4", "Groups/other",
+    ]
+    for label in labels where label.utf8.allSatisfy({ $0 < 0x80 }) {
+      let light = EthnicityText.light(label)
+      #expect(
+        EthnicityText.words(light) == EthnicityText.words(light, readingCharacters: true),
+        "\(label)")
+    }
+  }
+
   /// Trimming skips Foundation only where there is nothing to trim.
   @Test func trimmingMatchesFoundation() {
     for text in [

@@ -53,12 +53,15 @@ do {
         group: spec.group, age: "age", events: spec.numerator, population: spec.denominator))
   }
   if ProcessInfo.processInfo.environment["PHASES_TABULATE_ONLY"] != nil {
+    // PHASES_WORKERS: the number of reading threads (default: one per core).
+    let workers = ProcessInfo.processInfo.environment["PHASES_WORKERS"].flatMap { Int($0) }
     for _ in 0..<9 {
       _ = try time("tabulate-input") {
         try Tabulator.tabulate(
           arguments[2],
           request: TabulationRequest(
-            group: spec.group, age: "age", events: spec.numerator, population: spec.denominator))
+            group: spec.group, age: "age", events: spec.numerator, population: spec.denominator),
+          workers: workers ?? Tabulator.defaultWorkers)
       }
     }
     exit(0)
