@@ -39,12 +39,14 @@ public struct CSVRenderer: Sendable {
     let rows = table.rows
     let blockRows = 4096
     let blocks = (rows.count + blockRows - 1) / blockRows
-    let columns = table.columns
+    // The kinds alone: copying a column would retain its name and title, and the blocks run on
+    // several cores, where shared reference counts are contended.
+    let kinds = table.columns.map(\.kind)
     func renderBlock(_ b: Int) -> [UInt8] {
       var sink = CSVByteSink(delimiter: delimiterBytes)
       let end = min(rows.count, (b + 1) * blockRows)
-      sink.bytes.reserveCapacity((end - b * blockRows) * columns.count * 24)
-      for r in (b * blockRows)..<end { sink.row(rows[r], columns: columns) }
+      sink.bytes.reserveCapacity((end - b * blockRows) * kinds.count * 24)
+      for r in (b * blockRows)..<end { sink.row(rows[r], kinds: kinds) }
       return sink.bytes
     }
     if blocks <= 1 {
@@ -87,17 +89,20 @@ struct CSVByteSink: TextOutputStream {
 
   /// One row laid out as ``ResultTable/machineColumns`` (an estimate column as its value and
   /// limits; a symbol in an estimate column fills all three), then a line end.
-  mutating func row(_ cells: [ResultTable.Cell], columns: [ResultTable.Column]) {
+  mutating func row(_ cells: [ResultTable.Cell], kinds: [ResultTable.ColumnKind]) {
     var first = true
+    let single = delimiter.count == 1 ? delimiter[0] : nil
     func separate() {
       if first {
         first = false
+      } else if let single {
+        bytes.append(single)
       } else {
         bytes += delimiter
       }
     }
-    for (column, cell) in zip(columns, cells) {
-      guard column.kind == .estimate else {
+    for (kind, cell) in zip(kinds, cells) {
+      guard kind == .estimate else {
         separate()
         if case .estimate(let e) = cell { number(e.value) } else { self.cell(cell) }
         continue
