@@ -96,9 +96,22 @@ public struct EthnicityDataQuality: Sendable {
   /// Rows and weight per group, in the scheme's order (not stated and not known last);
   /// for `raw`, in order of first appearance.
   public var groupCounts: [(code: String, label: String, tally: Tally)] {
-    let order = scheme.isRaw ? firstSeen : scheme.groups.map(\.code).filter { groups[$0] != nil }
-    return order.map { ($0, groupLabels[$0] ?? $0, groups[$0]!) }
+    groupCounts(first: .max)
   }
+
+  /// The first `limit` entries of ``groupCounts``, and how many there are in all (without
+  /// looking up the rest: `raw` may have tens of thousands of groups).
+  func groupCounts(first limit: Int) -> [(code: String, label: String, tally: Tally)] {
+    groupOrder.prefix(limit).map { ($0, groupLabels[$0] ?? $0, groups[$0]!) }
+  }
+
+  /// The codes of ``groupCounts``, in its order.
+  private var groupOrder: [String] {
+    scheme.isRaw ? firstSeen : scheme.groups.map(\.code).filter { groups[$0] != nil }
+  }
+
+  /// The number of groups in ``groupCounts``.
+  var groupCount: Int { groupOrder.count }
 
   /// Rows and weight with a given status.
   public func tally(_ status: EthnicityStatus) -> Tally { statusTallies[status] ?? Tally() }
@@ -156,11 +169,11 @@ public struct EthnicityDataQuality: Sendable {
     ]
     // Every group of a classification, but not thousands of raw labels (areas, practices).
     let listed = 40
-    for (code, label, tally) in groupCounts.prefix(listed) {
+    for (code, label, tally) in groupCounts(first: listed) {
       lines.append("  \(code.isEmpty ? "-" : code) \(label): \(amount(tally))")
     }
-    if groupCounts.count > listed {
-      lines.append("  ... and \(groupCounts.count - listed) more groups.")
+    if groupCount > listed {
+      lines.append("  ... and \(groupCount - listed) more groups.")
     }
     lines.append(
       String(

@@ -215,8 +215,9 @@ public struct EthnicityNormaliser: Sendable {
         })
     else { return nil }
     if let reading = readCode(trimmed) { return place(reading, trimmed) }
-    let key = EthnicityText.key(EthnicityText.light(trimmed))
-    guard !key.isEmpty, !key.contains(" ") else { return nil }
+    // A single ASCII word's key needs no light normalisation (which only lower-cases it).
+    let key = EthnicityText.asciiWord(trimmed) ?? EthnicityText.key(EthnicityText.light(trimmed))
+    guard !key.isEmpty, !key.utf8.contains(0x20) else { return nil }
     // A single-word key contains a collective term only by being one.
     if catalogue.collectiveTerms.contains(where: { $0.key == key }) { return nil }
     if exact(key) != nil || catalogue.totalPrefixes.contains(key) || key == "total" {
@@ -247,7 +248,8 @@ public struct EthnicityNormaliser: Sendable {
           rule: "code \(upper)" + (note.isEmpty ? "" : " (\(note))"))
       }
     }
-    let scalars = Array(upper.unicodeScalars)
+    // Only one- and two-character values are read further as letter codes.
+    let scalars = upper.unicodeScalars.count <= 2 ? Array(upper.unicodeScalars) : []
     if scalars.count == 1, CharacterSet.uppercaseLetters.contains(scalars[0]) {
       guard let index = catalogue.concept(scheme: letterSystem, code: upper) else { return nil }
       return Reading(concept: catalogue.concepts[index], rule: "\(letterName) code \(upper)")
@@ -275,6 +277,7 @@ public struct EthnicityNormaliser: Sendable {
   }
 
   func readLocalCode(_ trimmed: String) -> Reading? {
+    guard trimmed.unicodeScalars.count == 2 else { return nil }
     let upper = trimmed.uppercased()
     let scalars = Array(upper.unicodeScalars)
     guard scalars.count == 2, CharacterSet.uppercaseLetters.contains(scalars[0]),
