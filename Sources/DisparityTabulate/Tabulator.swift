@@ -117,8 +117,12 @@ public enum Tabulator {
       state.finish()
       return Result(counts: state.counts, groupColumn: columns.groupName)
     }
+    // Small files in one chunk per worker: their chunks would be quick anyway, and every chunk
+    // after the first is merged (for aggregated files, a copy of each of its strata).
+    var info = stat()
+    let size = stat(path, &info) == 0 ? Int(info.st_size) : 0
     var state = try reader.parallelReduce(
-      workers: workers * chunksPerWorker,
+      workers: workers * (size >= severalChunksBytes ? chunksPerWorker : 1),
       initial: { State() },
       body: { state, record in try add(record, columns: columns, to: &state) },
       merge: { into, part in
@@ -138,6 +142,9 @@ public enum Tabulator {
   /// Chunks per worker in a parallel pass: enough for the free workers to take over the work of
   /// a slow one, few enough that each chunk is large.
   static let chunksPerWorker = 4
+
+  /// The file size from which each worker gets ``chunksPerWorker`` chunks rather than one.
+  static let severalChunksBytes = 64 << 20
 
   /// One worker's tabulation.
   ///
