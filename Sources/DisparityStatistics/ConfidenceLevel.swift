@@ -6,15 +6,22 @@ public struct ConfidenceLevel: Sendable, Hashable, Comparable, CustomStringConve
   /// The level as a fraction, e.g. 0.95.
   public let value: Double
 
+  /// The two-sided normal critical value z = Φ⁻¹(1 − α/2), computed once: every interval of
+  /// every group needs it, and a quantile costs more than the rest of a Byar limit.
+  public let z: Double
+
   /// Creates a level from a fraction strictly between 0 and 1 (0.95, not 95).
   public init(_ value: Double) throws(StatisticsError) {
     guard value.isFinite, value > 0, value < 1 else {
       throw StatisticsError(.invalidConfidenceLevel(value))
     }
-    self.value = value
+    self.init(unchecked: value)
   }
 
-  private init(unchecked value: Double) { self.value = value }
+  private init(unchecked value: Double) {
+    self.value = value
+    self.z = Distributions.zCritical(confidence: value)
+  }
 
   /// The 95% level, the default everywhere.
   public static let ninetyFive = ConfidenceLevel(unchecked: 0.95)
@@ -23,9 +30,6 @@ public struct ConfidenceLevel: Sendable, Hashable, Comparable, CustomStringConve
 
   /// α = 1 − level.
   public var alpha: Double { 1 - value }
-
-  /// The two-sided normal critical value z = Φ⁻¹(1 − α/2).
-  public var z: Double { Distributions.zCritical(confidence: value) }
 
   /// The level as a percentage without trailing zeros, for column suffixes: "95", "99.8".
   public var percentLabel: String {
