@@ -192,7 +192,8 @@ public struct Analysis: Sendable {
     var referenceNames: [String] = []
     for stratum in cube.strata {
       let computed = try calculator.compute(stratum: stratum, cube: cube)
-      results += computed.results
+      // The first stratum's results are taken as they are (no copy of each group's result).
+      if results.isEmpty { results = computed.results } else { results += computed.results }
       if let name = computed.referenceName, !referenceNames.contains(name) {
         referenceNames.append(name)
       }

@@ -173,12 +173,9 @@ struct GroupCalculator: Sendable {
     // Each group's cell, and its statistics: independent of one another, so computed on the
     // available cores (thousands of groups under `raw`).
     let cells = codes.map { stratum.cell($0)! }
-    let groupStatistics = try ParallelMap.blocks(count: (codes.count + 511) / 512) { b in
-      try (b * 512..<min(codes.count, (b + 1) * 512)).map { i in
-        try statistics(
-          of: cells[i], code: codes[i], reference: internalReference, by: stratum.by)
-      }
-    }.flatMap { $0 }
+    let groupStatistics = try ParallelMap.map(count: codes.count, blockSize: 512) { i in
+      try statistics(of: cells[i], code: codes[i], reference: internalReference, by: stratum.by)
+    }
 
     // The reference group.
     var referenceStats: Statistics? = nil
@@ -232,14 +229,12 @@ struct GroupCalculator: Sendable {
       referenceName = labels[referenceCode] ?? referenceCode
     }
 
-    let results = try ParallelMap.blocks(count: (codes.count + 511) / 512) { b in
-      try (b * 512..<min(codes.count, (b + 1) * 512)).map { i in
-        try result(
-          code: codes[i], cell: cells[i], statistics: groupStatistics[i], stratum: stratum,
-          referenceCode: referenceCode, referenceStats: referenceStats,
-          absentReference: absentReference)
-      }
-    }.flatMap { $0 }
+    let results = try ParallelMap.map(count: codes.count, blockSize: 512) { i in
+      try result(
+        code: codes[i], cell: cells[i], statistics: groupStatistics[i], stratum: stratum,
+        referenceCode: referenceCode, referenceStats: referenceStats,
+        absentReference: absentReference)
+    }
     return StratumResults(results: results, referenceName: referenceName)
   }
 

@@ -151,12 +151,7 @@ public struct TidyTableBuilder: Sendable {
     let confidential = ResultTable.Cell.text(DisclosureControl.symbol)
     let width = columns.count
     // Rows are independent: built in blocks on the available cores, appended in order.
-    let blockRows = 2048
-    let blocks = (results.count + blockRows - 1) / blockRows
-    let built = ParallelMap.blocks(count: blocks) { b -> [[ResultTable.Cell]] in
-      let end = min(results.count, (b + 1) * blockRows)
-      return results[(b * blockRows)..<end].map { row(of: $0) }
-    }
+    let built = ParallelMap.map(count: results.count, blockSize: 2048) { row(of: results[$0]) }
     func row(of r: GroupResult) -> [ResultTable.Cell] {
       var row: [ResultTable.Cell] = []
       row.reserveCapacity(width)
@@ -200,9 +195,7 @@ public struct TidyTableBuilder: Sendable {
       }
       return row
     }
-    for block in built {
-      for row in block { table.append(row) }
-    }
+    for row in built { table.append(row) }
     return table
   }
 }

@@ -40,23 +40,67 @@ public enum ParallelMap {
     return results
   }
 
+  /// `transform(0), ..., transform(count - 1)`, computed in blocks of `blockSize` indices on
+  /// the available cores and written straight into the result (no copy of the elements, which
+  /// matters for large values such as a group's results); an error is the first in index order.
+  public static func map<T, E: Error>(
+    count: Int, blockSize: Int = 1024, _ transform: (Int) throws(E) -> T
+  ) throws(E) -> [T] {
+    let blockCount = (count + blockSize - 1) / blockSize
+    if blockCount <= 1 {
+      var out: [T] = []
+      out.reserveCapacity(count)
+      for i in 0..<count { out.append(try transform(i)) }
+      return out
+    }
+    // Each block initialises its own range of the result, or records its error.
+    let errors = UnsafeMutableBufferPointer<E?>.allocate(capacity: blockCount)
+    errors.initialize(repeating: nil)
+    defer {
+      errors.deinitialize()
+      errors.deallocate()
+    }
+    var failure: E?
+    let result = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+      nonisolated(unsafe) let out = buffer
+      nonisolated(unsafe) let errorSlots = errors
+      withoutActuallyEscaping(transform) { transform in
+        nonisolated(unsafe) let transform = transform
+        DispatchQueue.concurrentPerform(iterations: blockCount) { b in
+          let range = (b * blockSize)..<min(count, (b + 1) * blockSize)
+          var done = range.lowerBound
+          do throws(E) {
+            for i in range {
+              (out.baseAddress! + i).initialize(to: try transform(i))
+              done = i + 1
+            }
+          } catch {
+            // Undo this block's part, so that a failed block leaves nothing initialised.
+            (out.baseAddress! + range.lowerBound).deinitialize(count: done - range.lowerBound)
+            errorSlots[b] = error
+          }
+        }
+      }
+      if let first = errors.firstIndex(where: { $0 != nil }) {
+        failure = errors[first]
+        for b in 0..<blockCount where errors[b] == nil {
+          let range = (b * blockSize)..<min(count, (b + 1) * blockSize)
+          (buffer.baseAddress! + range.lowerBound).deinitialize(count: range.count)
+        }
+        initialized = 0
+      } else {
+        initialized = count
+      }
+    }
+    if let failure { throw failure }
+    return result
+  }
+
   /// `transform` of each element, computed in blocks of `blockSize` on the available cores; the
   /// results in the elements' order.
   public static func map<S, T, E: Error>(
     _ items: [S], blockSize: Int = 1024, _ transform: (S) throws(E) -> T
   ) throws(E) -> [T] {
-    let blockCount = (items.count + blockSize - 1) / blockSize
-    let parts = try blocks(count: blockCount) { b throws(E) -> [T] in
-      var part: [T] = []
-      for item in items[(b * blockSize)..<min(items.count, (b + 1) * blockSize)] {
-        part.append(try transform(item))
-      }
-      return part
-    }
-    if parts.count == 1 { return parts[0] }
-    var out: [T] = []
-    out.reserveCapacity(items.count)
-    for part in parts { out += part }
-    return out
+    try map(count: items.count, blockSize: blockSize) { i throws(E) in try transform(items[i]) }
   }
 }

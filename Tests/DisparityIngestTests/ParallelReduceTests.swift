@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 
 @testable import DisparityIngest
@@ -153,6 +154,26 @@ struct ParallelMapTests {
     #expect(squares == (0..<10_000).map { $0 * $0 })
     #expect(ParallelMap.blocks(count: 0) { $0 }.isEmpty)
     #expect(ParallelMap.blocks(count: 1) { $0 + 1 } == [1])
+  }
+
+  /// Values with references (strings, arrays) are written into the result in place, and a
+  /// failed map leaves none behind: each block's values are released once.
+  @Test func mapOfReferenceValuesAndItsFailure() {
+    let labels = ParallelMap.map(count: 5000, blockSize: 64) { ["group \($0)", "\($0 * 2)"] }
+    #expect(labels.count == 5000 && labels[4999] == ["group 4999", "9998"])
+    struct Failure: Error, Equatable { let index: Int }
+    final class Counted: Sendable {
+      static let live = Mutex(0)
+      init() { Self.live.withLock { $0 += 1 } }
+      deinit { Self.live.withLock { $0 -= 1 } }
+    }
+    #expect(throws: Failure(index: 700)) {
+      _ = try ParallelMap.map(count: 3000, blockSize: 100) { i throws(Failure) -> Counted in
+        if i == 700 || i == 2950 { throw Failure(index: i) }
+        return Counted()
+      }
+    }
+    #expect(Counted.live.withLock { $0 } == 0)
   }
 
   /// The error thrown is the first in index order, as a sequential map would throw.
