@@ -31,6 +31,7 @@ struct DisparityCommand: ParsableCommand {
   static func main() {
     // Before anything runs in parallel: OpenBLAS's idle workers would compete for the cores.
     LinearAlgebra.useCallingThreadOnly()
+    ProcessTuning.keepFreedMemory()
     do {
       var command = try parseAsRoot()
       try command.run()
