@@ -205,6 +205,7 @@ struct GroupClassifier: Sendable {
       rows[Int(key.group)] += t.rows
     }
     var placements: [GroupPlacement] = []
+    placements.reserveCapacity(counts.groups.count)
     let rawLabels = counts.groups.strings
     let classifications = Self.classifyAll(rawLabels, with: normaliser)
     for id in 0..<counts.groups.count {

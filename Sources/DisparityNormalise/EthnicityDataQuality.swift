@@ -52,11 +52,13 @@ public struct EthnicityDataQuality: Sendable {
     switch classification.status {
     case .group, .notStated, .notKnown:
       let key = classification.code
-      if groups[key] == nil {
+      // One lookup for a group seen before (tens of thousands of raw labels may be added).
+      let known = groups.count
+      groups[key, default: Tally()].add(rows: rows, weight: weight)
+      if groups.count != known {
         firstSeen.append(key)
         groupLabels[key] = classification.label
       }
-      groups[key, default: Tally()].add(rows: rows, weight: weight)
     case .collective, .unmapped, .total:
       let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
       flagged[classification.status, default: [:]][
