@@ -424,7 +424,17 @@ struct Cube: Sendable {
 
   /// The group code of each raw group id (nil for unknown and excluded labels), and an index
   /// per distinct code, so that the loops over strata compare integers rather than strings.
-  private static func codeIndices(_ groups: [GroupPlacement]) -> (codes: [String], index: [Int]) {
+  private mutating func codeIndices(_ groups: [GroupPlacement]) -> (codes: [String], index: [Int]) {
+    // The population in the events' own file has the same placements: found once.
+    if let known = lastCodeIndices, known.groups == groups { return (known.codes, known.index) }
+    let found = Self.codeIndices(of: groups)
+    lastCodeIndices = (groups, found.codes, found.index)
+    return found
+  }
+
+  private var lastCodeIndices: (groups: [GroupPlacement], codes: [String], index: [Int])?
+
+  private static func codeIndices(of groups: [GroupPlacement]) -> (codes: [String], index: [Int]) {
     var codes: [String] = []
     var seen: [String: Int] = [:]
     let index = groups.map { placement -> Int in
@@ -481,7 +491,7 @@ struct Cube: Sendable {
       // Every label was observed when the bands were aligned, so each has a band.
       bandOf = try counts.ages.strings.map { try bands.index(of: $0) }
     }
-    let (codes, codeOf) = Self.codeIndices(groups)
+    let (codes, codeOf) = codeIndices(groups)
     var places = ByPlaces(counts)
     var positions = CellPositions(
       codes: codes.count, possibleStrata: counts.byCombinations.count + strata.count + 1)
@@ -518,7 +528,7 @@ struct Cube: Sendable {
     let referenceOf = try referenceBands.map { b in
       try ages.map { label in b.aligned.bands[try b.index(of: label)] }
     }
-    let (codes, codeOf) = Self.codeIndices(groups)
+    let (codes, codeOf) = codeIndices(groups)
     var places = ByPlaces(counts)
     var positions = CellPositions(
       codes: codes.count, possibleStrata: counts.byCombinations.count + strata.count + 1)

@@ -333,8 +333,11 @@ struct GroupCalculator: Sendable {
     } else if let absentReference {
       flags.append("no reference group in this stratum (\(absentReference))")
     }
-    var seen = Set<String>()
-    r.flags = flags.filter { seen.insert($0).inserted }
+    // Each flag once, in order (a group has a handful: a linear search beats hashing).
+    var unique: [String] = []
+    unique.reserveCapacity(flags.count)
+    for flag in flags where !unique.contains(flag) { unique.append(flag) }
+    r.flags = unique
     return r
   }
 
