@@ -422,7 +422,7 @@ struct Cube: Sendable {
     return found
   }
 
-  /// The group code of each raw group id (nil for unknown and excluded labels), and an index
+  /// The group code of each raw group id (−1 for unknown and excluded labels), and an index
   /// per distinct code, so that the loops over strata compare integers rather than strings.
   private mutating func codeIndices(_ groups: [GroupPlacement]) -> (codes: [String], index: [Int]) {
     // The population in the events' own file has the same placements: found once.
