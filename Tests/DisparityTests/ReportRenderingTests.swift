@@ -171,4 +171,30 @@ struct TabulationBlocksTests {
     #expect(described(merged) == described(sequential))
     #expect(merged.grandTotal.events == sequential.grandTotal.events)
   }
+
+  /// Strata beyond the dense (group × age) table's bounds (more than 65,536 group labels or 255
+  /// age labels, or with `--by` values) are found through the hash index instead, each once.
+  @Test func strataOutsideTheDenseTableAreFoundOnce() {
+    var counts = StrataCounts()
+    var t = StratumTotals()
+    t.events = 1
+    t.rows = 1
+    var expected: [RawStratumKey: Double] = [:]
+    for round in 0..<2 {
+      for g in stride(from: 0, to: 70_000, by: 70) {
+        for age in [0, 254, 255, 300] {
+          for by: Int32 in [-1, 3] {
+            let key = RawStratumKey(group: Int32(g), age: Int32(age), by: by)
+            counts.add(key, t)
+            if round == 0 { expected[key] = 0 }
+            expected[key]! += 1
+          }
+        }
+      }
+    }
+    #expect(counts.strataCount == expected.count)
+    let totals = counts.totals
+    #expect(totals.count == expected.count)
+    #expect(totals.allSatisfy { expected[$0.key] == $0.value.events && $0.value.rows == 2 })
+  }
 }
