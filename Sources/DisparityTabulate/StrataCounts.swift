@@ -76,7 +76,7 @@ public struct StrataCounts: Sendable {
   public var groupFirstSeen: [SourceLocation] = []
 
   /// The strata in order of first sight, their totals, and two indexes of the keys: a dense
-  /// table by (group, age) for strata without `--by` values (see ``denseIndexed(_:)``), and an
+  /// table by (group, age) for strata without `--by` values (see ``densePosition(of:)``), and an
   /// open-addressing hash index for the others (slot value: position + 1, 0 = empty). Hand-written rather than a `Dictionary` because the
   /// tabulation loop adds to a stratum once per input row, and `Hasher`'s seeded SipHash cost
   /// more than reading and splitting the row itself; and because later stages want the strata
@@ -87,12 +87,14 @@ public struct StrataCounts: Sendable {
   /// Strata in the hash index.
   private var hashedCount = 0
   /// Position + 1 by `group * denseStride + age + 1` (0 = not seen) for keys that
-  /// ``denseIndexed(_:)`` accepts: a row per group label, a column per age label. Aggregated
+  /// ``densePosition(of:)`` takes: a row per group label, a column per age label. Aggregated
   /// inputs have a stratum per row, hundreds of thousands, met in group order, so the table is
   /// read almost in sequence, where a hash index would miss the cache on every new stratum.
   private var dense: [Int32] = []
   private var denseStride = 0
   private var denseGroups = 0
+  /// Whether the dense table has reached ``denseCapacity`` and takes no new strata.
+  private var denseFull = false
 
   /// The strata's keys in order of first appearance in the input (files in order, rows in file
   /// order): the same order on every run, so results and sums are reproducible.
@@ -137,7 +139,7 @@ public struct StrataCounts: Sendable {
   /// new.
   @inline(__always)
   mutating func position(of key: RawStratumKey) -> Int {
-    if Self.denseIndexed(key) { return densePosition(of: key) }
+    if Self.denseCandidate(key), let position = densePosition(of: key) { return position }
     let mask = slots.count - 1
     var slot = Int(truncatingIfNeeded: Self.hash(key)) & mask
     while true {
@@ -154,32 +156,57 @@ public struct StrataCounts: Sendable {
     return keys.count - 1
   }
 
-  /// Whether a key is found through the dense (group, age) table rather than the hash index: a
-  /// stratum without `--by` values, of one of the first 65,536 group labels and 255 age labels
-  /// (so the table stays below 64 MB however the input looks).
+  /// The most entries the dense table may have (16 MB): past that, new strata go to the hash
+  /// index, so that an input with tens of thousands of distinct labels and ages cannot make the
+  /// table large (each worker of a parallel read has its own).
+  static let denseCapacity = 1 << 22
+
+  /// Whether a key may be in the dense (group, age) table: a stratum without `--by` values.
   @inline(__always)
-  static func denseIndexed(_ key: RawStratumKey) -> Bool {
-    key.by < 0 && key.group < 65_536 && key.age < 255
+  static func denseCandidate(_ key: RawStratumKey) -> Bool {
+    key.by < 0 && key.age < 255
   }
 
-  @inline(__always)
-  private mutating func densePosition(of key: RawStratumKey) -> Int {
+  /// Whether the stratum at `position` is held by the dense table (rather than the hash index).
+  private func denseHolds(_ key: RawStratumKey, at position: Int) -> Bool {
+    guard Self.denseCandidate(key) else { return false }
     let g = Int(key.group)
     let column = Int(key.age) + 1
-    if g >= denseGroups || column >= denseStride { growDense(group: g, column: column) }
+    return g < denseGroups && column < denseStride
+      && Int(dense[g * denseStride + column]) == position + 1
+  }
+
+  /// The position of a key through the dense table, adding the stratum there if it is new and
+  /// the table has room; `nil` when the key belongs to the hash index (the table is full).
+  @inline(__always)
+  private mutating func densePosition(of key: RawStratumKey) -> Int? {
+    let g = Int(key.group)
+    let column = Int(key.age) + 1
+    if g >= denseGroups || column >= denseStride {
+      guard !denseFull, growDense(group: g, column: column) else { return nil }
+    }
     let cell = g * denseStride + column
     let known = Int(dense[cell])
     if known > 0 { return known - 1 }
+    if denseFull { return nil }
     keys.append(key)
     values.append(StratumTotals())
     dense[cell] = Int32(keys.count)
     return keys.count - 1
   }
 
-  private mutating func growDense(group: Int, column: Int) {
+  /// Grows the table to hold (`group`, `column`); false (and no new entries from then on) when
+  /// that would pass ``denseCapacity``.
+  private mutating func growDense(group: Int, column: Int) -> Bool {
     var stride = max(denseStride, 8)
     while stride <= column { stride *= 2 }
-    let groups = group < denseGroups ? denseGroups : min(65_536, max(16, (group + 1) * 2))
+    var groups = group < denseGroups ? denseGroups : max(16, (group + 1) * 2)
+    // Past the capacity, as many rows as fit (never one more at a time: each growth copies).
+    if groups * stride > Self.denseCapacity { groups = Self.denseCapacity / stride }
+    guard group < groups, groups >= denseGroups else {
+      denseFull = true
+      return false
+    }
     var grown = [Int32](repeating: 0, count: groups * stride)
     for g in 0..<denseGroups {
       for c in 0..<denseStride { grown[g * stride + c] = dense[g * denseStride + c] }
@@ -187,6 +214,7 @@ public struct StrataCounts: Sendable {
     dense = grown
     denseStride = stride
     denseGroups = groups
+    return true
   }
 
   /// Adds one record-level row (one event, no population) to the stratum at `position`.
@@ -210,7 +238,7 @@ public struct StrataCounts: Sendable {
   private mutating func rebuildSlots(_ capacity: Int) {
     slots = [Int32](repeating: 0, count: capacity)
     let mask = capacity - 1
-    for (i, key) in keys.enumerated() where !Self.denseIndexed(key) {
+    for (i, key) in keys.enumerated() where !denseHolds(key, at: i) {
       var slot = Int(truncatingIfNeeded: Self.hash(key)) & mask
       while slots[slot] != 0 { slot = (slot + 1) & mask }
       slots[slot] = Int32(i + 1)
