@@ -491,32 +491,20 @@ struct Cube: Sendable {
       // Every label was observed when the bands were aligned, so each has a band.
       bandOf = try counts.ages.strings.map { try bands.index(of: $0) }
     }
-    let (codes, codeOf) = codeIndices(groups)
-    var places = ByPlaces(counts)
-    var positions = CellPositions(
-      codes: codes.count, possibleStrata: counts.byCombinations.count + strata.count + 1)
     let bands = bandCount
-    for (key, t) in zip(counts.stratumKeys, counts.stratumTotals) {
-      // Columns after the --by columns (for --adjust, or the reference rates' keys) are summed.
-      let place =
-        try places.places[Int(key.by) + 1]
-        ?? self.place(key.by, in: &places, counts: counts, population: false)
-      let s = place.stratum
-      let code = codeOf[Int(key.group)]
-      guard code >= 0 else {
-        if groups[Int(key.group)] == .unknown {
-          strata[s].unknownEvents += t.events
+    try addStrata(
+      counts, groups: groups, population: false,
+      other: { stratum, placement, t in
+        if placement == .unknown {
+          stratum.unknownEvents += t.events
         } else {
-          strata[s].excludedEvents += t.events
+          stratum.excludedEvents += t.events
         }
-        continue
-      }
-      let b = hasAge && key.age >= 0 ? bandOf[Int(key.age)] : 0
-      let c = positions.position(stratum: s, code: code) {
-        strata[s].position(of: codes[code], bands: bands)
-      }
-      strata[s].cells[c].add(events: t, band: b, frequency: place.frequency, bands: bands)
-    }
+      },
+      add: { cell, key, t, place in
+        let b = hasAge && key.age >= 0 ? bandOf[Int(key.age)] : 0
+        cell.add(events: t, band: b, frequency: place.frequency, bands: bands)
+      })
   }
 
   mutating func addPopulation(
@@ -528,6 +516,28 @@ struct Cube: Sendable {
     let referenceOf = try referenceBands.map { b in
       try ages.map { label in b.aligned.bands[try b.index(of: label)] }
     }
+    let bands = bandCount
+    try addStrata(
+      counts, groups: groups, population: true, other: nil,
+      add: { cell, key, t, place in
+        let b = key.age >= 0 ? (bandOf?[Int(key.age)] ?? 0) : 0
+        let band = key.age >= 0 ? referenceOf?[Int(key.age)] : nil
+        cell.add(
+          population: t, band: b,
+          referenceKey: band.map { ReferenceKey(band: $0, keys: place.extra) },
+          frequency: place.frequency, bands: bands)
+      })
+  }
+
+  /// Adds each raw stratum of `counts` to its cell with `add`, in the order of the strata; the
+  /// strata of unknown and excluded labels go to `other` (with their stratum of `--by`), or are
+  /// skipped without it. Columns after the `--by` columns (for `--adjust`, or the reference
+  /// rates' keys) are summed over.
+  private mutating func addStrata(
+    _ counts: StrataCounts, groups: [GroupPlacement], population: Bool,
+    other: ((inout Stratum, GroupPlacement, StratumTotals) -> Void)?,
+    add: (inout Cell, RawStratumKey, StratumTotals, ByPlace) -> Void
+  ) throws {
     let (codes, codeOf) = codeIndices(groups)
     var places = ByPlaces(counts)
     var positions = CellPositions(
@@ -535,20 +545,19 @@ struct Cube: Sendable {
     let bands = bandCount
     for (key, t) in zip(counts.stratumKeys, counts.stratumTotals) {
       let code = codeOf[Int(key.group)]
-      guard code >= 0 else { continue }
+      if code < 0 && other == nil { continue }
       let place =
         try places.places[Int(key.by) + 1]
-        ?? self.place(key.by, in: &places, counts: counts, population: true)
-      let b = key.age >= 0 ? (bandOf?[Int(key.age)] ?? 0) : 0
-      let band = key.age >= 0 ? referenceOf?[Int(key.age)] : nil
+        ?? self.place(key.by, in: &places, counts: counts, population: population)
       let s = place.stratum
+      guard code >= 0 else {
+        other?(&strata[s], groups[Int(key.group)], t)
+        continue
+      }
       let c = positions.position(stratum: s, code: code) {
         strata[s].position(of: codes[code], bands: bands)
       }
-      strata[s].cells[c].add(
-        population: t, band: b,
-        referenceKey: band.map { ReferenceKey(band: $0, keys: place.extra) },
-        frequency: place.frequency, bands: bands)
+      add(&strata[s].cells[c], key, t, place)
     }
   }
 
