@@ -11,7 +11,7 @@ enum ProcessTuning {
   /// own mapping and unmaps it when freed, so each doubling touches fresh pages, and page faults
   /// were 15% of the CPU time of 20,000 groups × 19 bands. Serving blocks up to 32 MiB from the
   /// heap, and trimming the heap only past 256 MiB, lets later arrays reuse freed ones: 18%
-  /// fewer page faults and about 10% less time there; peak memory of record-level runs is
+  /// fewer page faults and about 8% less time there; peak memory of record-level runs is
   /// unchanged (it is bounded by design). `mallopt` is looked up at run time, so a C library
   /// without it is left as it is.
   static func keepFreedMemory() {

@@ -76,11 +76,12 @@ public struct StrataCounts: Sendable {
   public var groupFirstSeen: [SourceLocation] = []
 
   /// The strata in order of first sight, their totals, and two indexes of the keys: a dense
-  /// table by (group, age) for strata without `--by` values (see ``densePosition(of:)``), and an
-  /// open-addressing hash index for the others (slot value: position + 1, 0 = empty). Hand-written rather than a `Dictionary` because the
-  /// tabulation loop adds to a stratum once per input row, and `Hasher`'s seeded SipHash cost
-  /// more than reading and splitting the row itself; and because later stages want the strata
-  /// in a fixed order, which the arrays keep without sorting.
+  /// table by (group, age) for strata without `--by` values (see ``densePosition(of:)``), and
+  /// an open-addressing hash index for the others (slot value: position + 1, 0 = empty).
+  /// Hand-written rather than a `Dictionary` because the tabulation loop adds to a stratum once
+  /// per input row, and `Hasher`'s seeded SipHash cost more than reading and splitting the row
+  /// itself; and because later stages want the strata in a fixed order, which the arrays keep
+  /// without sorting.
   private var keys: [RawStratumKey] = []
   private var values: [StratumTotals] = []
   private var slots = [Int32](repeating: 0, count: 64)
