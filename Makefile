@@ -26,8 +26,13 @@ deps:
 build: deps
 	$(SWIFT) build
 
+# The release binary links Swift's runtime and Foundation statically on Linux: about 15 ms less
+# at every start (no dynamic symbol lookups in a dozen libraries) and direct calls into the
+# runtime (retain, release) instead of calls through the PLT; measured, a small analysis took
+# 36 ms instead of 51 and the 20,000-group benchmark 364 ms instead of 408 (medians of 15).
+STATIC := $(if $(filter Linux,$(shell uname -s)),--static-swift-stdlib,)
 release: deps
-	$(SWIFT) build -c release --product disparity
+	$(SWIFT) build -c release --product disparity $(STATIC)
 
 test: deps
 	$(SWIFT) build --build-tests

@@ -45,7 +45,9 @@ for p in ["polars", "duckdb", "pandas", "numpy", "scipy", "statsmodels"]:
 EOF
 
 step "Building disparity (release)"
-(cd "$ROOT" && swift build -c release --product disparity 2>&1 | grep -E "error|warning: |Compiling|Build" >&2)
+# As `make release`: Swift's runtime and Foundation linked statically (see the Makefile).
+STATIC=$([ "$(uname -s)" = Linux ] && echo --static-swift-stdlib || true)
+(cd "$ROOT" && swift build -c release --product disparity $STATIC 2>&1 | grep -E "error|warning: |Compiling|Build" >&2)
 DISPARITY="$(cd "$ROOT" && swift build -c release --show-bin-path)/disparity"
 if wants d; then
   step "Building glm-compare (release, Benchmarks package)"
