@@ -306,6 +306,26 @@ struct Cube: Sendable {
       valueSquares += t.eventsSquared
     }
 
+    /// Adds the sums of several raw strata: events (or population) by band, with their rows
+    /// missing or suppressed at source and, for events, the number and squares of the values.
+    mutating func add(
+      sums: UnsafeBufferPointer<Double>, incompleteRows: Int, valueCount: Double,
+      valueSquares: Double,
+      population isPopulation: Bool
+    ) {
+      if isPopulation {
+        for (b, x) in zip(population.indices, sums) { population[b] += x }
+        incompletePopulationRows += incompleteRows
+        hasPopulation = true
+      } else {
+        for (b, x) in zip(events.indices, sums) { events[b] += x }
+        incompleteEventRows += incompleteRows
+        self.valueCount += valueCount
+        self.valueSquares += valueSquares
+        hasEvents = true
+      }
+    }
+
     /// Adds a raw stratum's population in band `b` (and in its reference band, if any).
     mutating func add(
       population t: StratumTotals, band b: Int, referenceKey: ReferenceKey?, frequency: Double?,
@@ -341,6 +361,13 @@ struct Cube: Sendable {
     var index: [String: Int] = [:]
     var unknownEvents = 0.0
     var excludedEvents = 0.0
+
+    /// Makes room for `count` groups' cells in all.
+    mutating func reserveCapacity(_ count: Int) {
+      codes.reserveCapacity(count)
+      cells.reserveCapacity(count)
+      index.reserveCapacity(count)
+    }
 
     /// The cell of a group, if the stratum has one.
     func cell(_ code: String) -> Cell? {
@@ -486,10 +513,13 @@ struct Cube: Sendable {
     _ counts: StrataCounts, groups: [GroupPlacement], bands: AgeAlignment?, hasAge: Bool
   ) throws {
     bandCount = bands?.aligned.bands.count ?? 1
-    var bandOf: [Int] = []
-    if hasAge, let bands {
-      // Every label was observed when the bands were aligned, so each has a band.
-      bandOf = try counts.ages.strings.map { try bands.index(of: $0) }
+    // Every label was observed when the bands were aligned, so each has a band.
+    let bandOf: [Int] =
+      hasAge ? try bands.map { b in try counts.ages.strings.map { try b.index(of: $0) } } ?? [] : []
+    if !hasFrequency && counts.byCombinations.count == 0 {
+      try addPlainStrata(
+        counts, groups: groups, population: false, bandOfAge: hasAge ? bandOf : nil)
+      return
     }
     let bands = bandCount
     try addStrata(
@@ -516,6 +546,10 @@ struct Cube: Sendable {
     let referenceOf = try referenceBands.map { b in
       try ages.map { label in b.aligned.bands[try b.index(of: label)] }
     }
+    if !hasFrequency && referenceOf == nil && counts.byCombinations.count == 0 {
+      try addPlainStrata(counts, groups: groups, population: true, bandOfAge: bandOf)
+      return
+    }
     let bands = bandCount
     try addStrata(
       counts, groups: groups, population: true, other: nil,
@@ -527,6 +561,97 @@ struct Cube: Sendable {
           referenceKey: band.map { ReferenceKey(band: $0, keys: place.extra) },
           frequency: place.frequency, bands: bands)
       })
+  }
+
+  /// ``addStrata``'s work for an input without `--by` whose additions are plain sums (no event
+  /// frequencies, no reference bands): each raw stratum's events (or population) added to its
+  /// group's band, unknown and excluded events to the stratum's own tallies.
+  ///
+  /// Aggregated inputs have a stratum per row, hundreds of thousands, in one `--by` stratum: the
+  /// sums are made in flat local arrays (a row of bands per group, in order of first sight) and
+  /// added to the cells once at the end, rather than through each cell's own arrays and a
+  /// closure per raw stratum. The additions are the same, in the same order, so the sums are
+  /// identical.
+  private mutating func addPlainStrata(
+    _ counts: StrataCounts, groups: [GroupPlacement], population: Bool, bandOfAge: [Int]?
+  ) throws {
+    let keys = counts.stratumKeys
+    let totals = counts.stratumTotals
+    let (codes, codeOf) = codeIndices(groups)
+    // The one stratum, made when addStrata would make it: for any event, or for the population
+    // of a known group.
+    guard population ? keys.contains(where: { codeOf[Int($0.group)] >= 0 }) : !keys.isEmpty
+    else { return }
+    var places = ByPlaces(counts)
+    let s = try place(-1, in: &places, counts: counts, population: population).stratum
+    strata[s].reserveCapacity(codes.count)
+    let bands = bandCount
+    // Per group code: its row of the sums (−1 before first sight), rows in order of first
+    // sight; per row: its cell. Allocated whole (at most a row per code), so that the loop
+    // writes through pointers, without a uniqueness check of an array per addition.
+    var row = [Int](repeating: -1, count: codes.count)
+    var cellOfRow: [Int] = []
+    cellOfRow.reserveCapacity(codes.count)
+    let sums = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, codes.count * bands))
+    let incompleteRows = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(1, codes.count))
+    let valueCounts = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, codes.count))
+    let valueSquares = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, codes.count))
+    defer {
+      sums.deallocate()
+      incompleteRows.deallocate()
+      valueCounts.deallocate()
+      valueSquares.deallocate()
+    }
+    sums.initialize(repeating: 0)
+    incompleteRows.initialize(repeating: 0)
+    valueCounts.initialize(repeating: 0)
+    valueSquares.initialize(repeating: 0)
+    var unknown = 0.0
+    var excluded = 0.0
+    var seenOther = false
+    for i in keys.indices {
+      let key = keys[i]
+      let code = codeOf[Int(key.group)]
+      if code < 0 {
+        // The population of unknown and excluded labels is not used; their events are tallied.
+        if !population {
+          seenOther = true
+          if case .unknown = groups[Int(key.group)] {
+            unknown += totals[i].events
+          } else {
+            excluded += totals[i].events
+          }
+        }
+        continue
+      }
+      var r = row[code]
+      if r < 0 {
+        r = cellOfRow.count
+        row[code] = r
+        cellOfRow.append(strata[s].position(of: codes[code], bands: bands))
+      }
+      let b = key.age >= 0 ? (bandOfAge?[Int(key.age)] ?? 0) : 0
+      let t = totals[i]
+      if population {
+        sums[r * bands + b] += t.population
+        incompleteRows[r] += t.populationMissing + t.populationSuppressed
+      } else {
+        sums[r * bands + b] += t.events
+        incompleteRows[r] += t.eventsMissing + t.eventsSuppressed
+        valueCounts[r] += Double(t.rows - t.eventsMissing - t.eventsSuppressed)
+        valueSquares[r] += t.eventsSquared
+      }
+    }
+    if seenOther {
+      strata[s].unknownEvents += unknown
+      strata[s].excludedEvents += excluded
+    }
+    for (r, c) in cellOfRow.enumerated() {
+      strata[s].cells[c].add(
+        sums: UnsafeBufferPointer(rebasing: sums[(r * bands)..<((r + 1) * bands)]),
+        incompleteRows: incompleteRows[r], valueCount: valueCounts[r],
+        valueSquares: valueSquares[r], population: population)
+    }
   }
 
   /// Adds each raw stratum of `counts` to its cell with `add`, in the order of the strata; the
