@@ -68,6 +68,9 @@ public struct Analysis: Sendable {
     }
 
     // 2. Tabulate the inputs (and the population file) by raw stratum.
+    // The classifications are loaded meanwhile (once per process, and needed in step 3): the
+    // tabulation leaves a core free while it merges its workers' counts.
+    DispatchQueue.global().async { _ = try? EthnicityCatalogue.builtIn() }
     let populationInSameFile = spec.populationFile == nil && spec.denominator != nil
     let frequencyColumn = spec.eventFrequency.map { [$0] } ?? []
     var eventsRequest = TabulationRequest(
