@@ -206,6 +206,9 @@ struct GroupClassifier: Sendable {
     }
     var placements: [GroupPlacement] = []
     placements.reserveCapacity(counts.groups.count)
+    // Room for every label at once: under `raw` there may be tens of thousands, each a group.
+    labels.reserveCapacity(labels.count + counts.groups.count)
+    quality.reserveCapacity(groups: counts.groups.count)
     let rawLabels = counts.groups.strings
     let classifications = Self.classifyAll(rawLabels, with: normaliser)
     for id in 0..<counts.groups.count {

@@ -42,6 +42,14 @@ public struct EthnicityDataQuality: Sendable {
     self.scheme = scheme
   }
 
+  /// Makes room for `count` groups in all, so that adding thousands of distinct values (areas
+  /// or practices under `raw`) does not re-hash the tallies as they grow.
+  public mutating func reserveCapacity(groups count: Int) {
+    groups.reserveCapacity(count)
+    groupLabels.reserveCapacity(count)
+    firstSeen.reserveCapacity(count)
+  }
+
   /// Counts `rows` rows (`weight` people or events) of one raw value with its classification.
   public mutating func add(
     raw: String, classification: EthnicityClassification, rows: Int = 1, weight: Double = 1
