@@ -154,7 +154,18 @@ struct GroupCalculator: Sendable {
 
   /// Computes a stratum.
   func compute(stratum: Cube.Stratum, cube: Cube) throws -> StratumResults {
-    let codes = groupOrder.filter { stratum.index[$0] != nil }
+    // The stratum's groups in report order, and where each one's cell is: one lookup per
+    // group (thousands under `raw`), and the cells read in place rather than copied.
+    var codes: [String] = []
+    var positions: [Int] = []
+    codes.reserveCapacity(stratum.codes.count)
+    positions.reserveCapacity(stratum.codes.count)
+    for code in groupOrder {
+      if let p = stratum.index[code] {
+        codes.append(code)
+        positions.append(p)
+      }
+    }
 
     // Reference rates from all groups together, when standardising indirectly without a file.
     var internalReference: ReferenceRates? = nil
@@ -170,11 +181,12 @@ struct GroupCalculator: Sendable {
       }
     }
 
-    // Each group's cell, and its statistics: independent of one another, so computed on the
-    // available cores (thousands of groups under `raw`).
-    let cells = codes.map { stratum.cell($0)! }
+    // Each group's statistics: independent of one another, so computed on the available cores
+    // (thousands of groups under `raw`).
     let groupStatistics = try ParallelMap.map(count: codes.count, blockSize: 512) { i in
-      try statistics(of: cells[i], code: codes[i], reference: internalReference, by: stratum.by)
+      try statistics(
+        of: stratum.cells[positions[i]], code: codes[i], reference: internalReference,
+        by: stratum.by)
     }
 
     // The reference group.
@@ -231,8 +243,8 @@ struct GroupCalculator: Sendable {
 
     let results = try ParallelMap.map(count: codes.count, blockSize: 512) { i in
       try result(
-        code: codes[i], cell: cells[i], statistics: groupStatistics[i], stratum: stratum,
-        referenceCode: referenceCode, referenceStats: referenceStats,
+        code: codes[i], cell: stratum.cells[positions[i]], statistics: groupStatistics[i],
+        stratum: stratum, referenceCode: referenceCode, referenceStats: referenceStats,
         absentReference: absentReference)
     }
     return StratumResults(results: results, referenceName: referenceName)
