@@ -89,11 +89,47 @@ private struct ChunkPlan: Sendable {
   }
 }
 
+/// The part of a file one partial result of ``CSVReader/parallelReduce(workers:initialForChunk:body:merge:)``
+/// comes from, so that the partial result can size itself.
+public struct CSVChunk: Sendable, Equatable {
+  /// The chunk's place in file order. The partial result of chunk 0 is the one the others are
+  /// merged into.
+  public var index: Int
+  /// The chunk's bytes (0 for standard input, whose size is not known).
+  public var byteCount: Int
+  /// The bytes of the file's records, after the header (0 for standard input).
+  public var fileByteCount: Int
+
+  /// Creates a chunk description.
+  public init(index: Int, byteCount: Int, fileByteCount: Int) {
+    self.index = index
+    self.byteCount = byteCount
+    self.fileByteCount = fileByteCount
+  }
+}
+
 extension CSVReader {
   /// Reads the records on several threads, each folding its part of the file into its own
   /// partial result, then merges the partial results in file order.
   ///
-  /// Each worker starts from `initial()` and calls `body` for each record of its chunk in file
+  /// The same as ``parallelReduce(workers:initialForChunk:body:merge:)`` with partial results
+  /// that do not need to know their chunk.
+  ///
+  /// - Throws: the first error in file order, whether the reader's (``IngestError``) or `body`'s.
+  public func parallelReduce<Partial: Sendable>(
+    workers: Int,
+    initial: @Sendable () -> Partial,
+    body: @Sendable (inout Partial, CSVRecord) throws -> Void,
+    merge: (inout Partial, Partial) throws -> Void
+  ) throws -> Partial {
+    try parallelReduce(
+      workers: workers, initialForChunk: { _ in initial() }, body: body, merge: merge)
+  }
+
+  /// Reads the records on several threads, each folding its part of the file into its own
+  /// partial result, then merges the partial results in file order.
+  ///
+  /// Each worker starts from `initialForChunk(chunk)` and calls `body` for each record of its chunk in file
   /// order; `merge` is called on the calling thread, in file order, to fold each later chunk's
   /// result into the first one's. `body` must change nothing but its partial result (records from
   /// a chunk that started inside a quoted field are parsed again, and the first attempt's partial
@@ -104,17 +140,17 @@ extension CSVReader {
   /// - Throws: the first error in file order, whether the reader's (``IngestError``) or `body`'s.
   public func parallelReduce<Partial: Sendable>(
     workers: Int,
-    initial: @Sendable () -> Partial,
+    initialForChunk: @Sendable (CSVChunk) -> Partial,
     body: @Sendable (inout Partial, CSVRecord) throws -> Void,
     merge: (inout Partial, Partial) throws -> Void
   ) throws -> Partial {
     var info = stat()
     let size = !isStream && fstat(fd, &info) == 0 ? Int(info.st_size) : 0
-    let span = size - dataOffset
+    let span = max(0, size - dataOffset)
     let chunkCount = min(workers, span / max(options.minimumChunkBytes, 1))
     guard !isStream, chunkCount > 1 else {
       lastParallelRun = (1, 0)
-      var partial = initial()
+      var partial = initialForChunk(CSVChunk(index: 0, byteCount: span, fileByteCount: span))
       try forEachRecord { record in try body(&partial, record) }
       return partial
     }
@@ -171,11 +207,17 @@ extension CSVReader {
     // 3. Parse the chunks concurrently.
     let results = ChunkResults<Partial>(count: count)
     let chunkLines = lines
+    let chunks = (0..<count).map { k in
+      CSVChunk(
+        index: k, byteCount: (k + 1 < count ? starts[k + 1] : size) - starts[k],
+        fileByteCount: span)
+    }
     DispatchQueue.concurrentPerform(iterations: count) { k in
       results.set(
         k,
         plan.run(
-          from: countStarts[k], line: chunkLines[k], stop: stops[k], initial: initial, body: body))
+          from: countStarts[k], line: chunkLines[k], stop: stops[k],
+          initial: { initialForChunk(chunks[k]) }, body: body))
     }
 
     // 4. Accept the chunks in file order, re-parsing any whose guessed start was wrong.
@@ -189,7 +231,8 @@ extension CSVReader {
       if starts[k] != expectedOffset {
         redone += 1
         result = plan.run(
-          from: expectedOffset, line: expectedLine, stop: stops[k], initial: initial, body: body)
+          from: expectedOffset, line: expectedLine, stop: stops[k],
+          initial: { initialForChunk(chunks[k]) }, body: body)
       }
       let outcome = try result.get()
       if accumulated == nil {

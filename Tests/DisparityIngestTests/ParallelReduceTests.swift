@@ -37,6 +37,29 @@ struct ParallelReduceTests {
     #expect(reader.lastParallelRun.chunks == workers)
   }
 
+  /// Each partial result learns its chunk: in file order, the bytes of the chunks adding up to
+  /// the file's records (the header excluded), each told the file's size too; a sequential
+  /// pass has one chunk of the whole.
+  @Test func partialResultsAreToldTheirChunks() throws {
+    let folder = try TemporaryFolder()
+    var text = "a,b\n"
+    for i in 0..<2000 { text += "\(i),row \(i)\n" }
+    let path = try folder.write("chunks.csv", text)
+    let records = text.utf8.count - "a,b\n".utf8.count
+    for workers in [1, 2, 4] {
+      let reader = try CSVReader(path: path, options: smallBuffer(256))
+      // Per chunk: its description and the bytes of its records (unquoted, so each record's
+      // byte count plus its line end is its length in the file).
+      let chunks = try reader.parallelReduce(
+        workers: workers, initialForChunk: { chunk in [(chunk, 0)] },
+        body: { parts, record in parts[0].1 += record.byteCount + 1 },
+        merge: { all, more in all += more })
+      #expect(chunks.map(\.0.index) == Array(0..<workers))
+      #expect(chunks.map(\.0.byteCount).reduce(0, +) == records)
+      #expect(chunks.allSatisfy { $0.0.fileByteCount == records && $0.0.byteCount == $0.1 })
+    }
+  }
+
   @Test(arguments: ["\r\n", "\n\r\n"])
   func lineNumbersAreExactWhenCRLFPairsStraddleCountingPieces(lineEnd: String) throws {
     // Tiny buffers make the line-end counting pieces 16 bytes long, so CR and LF of a pair
