@@ -122,7 +122,7 @@ let package = Package(
     ),
     .testTarget(
       name: "DisparityTests",
-      dependencies: ["Disparity"]
+      dependencies: ["Disparity", "DisparityTabulate"]
     ),
     .testTarget(
       name: "DisparityReportTests",

@@ -133,6 +133,12 @@ public struct StrataCounts: Sendable {
     values[position(of: key)].add(t)
   }
 
+  /// Makes room for `count` strata in all, so that adding them copies nothing.
+  mutating func reserveStrata(_ count: Int) {
+    keys.reserveCapacity(count)
+    values.reserveCapacity(count)
+  }
+
   /// The end of a tabulation. The counts are kept in place (nothing to move).
   mutating func seal() {}
 
