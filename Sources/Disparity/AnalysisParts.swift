@@ -313,8 +313,7 @@ struct Cube: Sendable {
     /// missing or suppressed at source and, for events, the number and squares of the values.
     mutating func add(
       sums: UnsafeBufferPointer<Double>, incompleteRows: Int, valueCount: Double,
-      valueSquares: Double,
-      population isPopulation: Bool
+      valueSquares: Double, population isPopulation: Bool
     ) {
       if isPopulation {
         for (b, x) in zip(population.indices, sums) { population[b] += x }
