@@ -580,13 +580,14 @@ struct Cube: Sendable {
     let keys = counts.stratumKeys
     let totals = counts.stratumTotals
     let (codes, codeOf) = codeIndices(groups)
-    // The one stratum, made when addStrata would make it: for any event, or for the population
-    // of a known group.
-    guard population ? keys.contains(where: { codeOf[Int($0.group)] >= 0 }) : !keys.isEmpty
-    else { return }
-    var places = ByPlaces(counts)
-    let s = try place(-1, in: &places, counts: counts, population: population).stratum
-    strata[s].reserveCapacity(codes.count)
+    // The one stratum, made when addStrata would make it: at the first event, or at the first
+    // population of a known group.
+    var s = -1
+    func makeStratum() throws {
+      var places = ByPlaces(counts)
+      s = try place(-1, in: &places, counts: counts, population: population).stratum
+      strata[s].reserveCapacity(codes.count)
+    }
     let bands = bandCount
     // Per group code: its row of the sums (−1 before first sight), rows in order of first
     // sight; per row: its cell. Allocated whole (at most a row per code), so that the loop
@@ -617,6 +618,7 @@ struct Cube: Sendable {
       if code < 0 {
         // The population of unknown and excluded labels is not used; their events are tallied.
         if !population {
+          if s < 0 { try makeStratum() }
           seenOther = true
           if case .unknown = groups[Int(key.group)] {
             unknown += totals[i].events
@@ -628,6 +630,7 @@ struct Cube: Sendable {
       }
       var r = row[code]
       if r < 0 {
+        if s < 0 { try makeStratum() }
         r = cellOfRow.count
         row[code] = r
         cellOfRow.append(strata[s].position(of: codes[code], bands: bands))
