@@ -46,10 +46,18 @@ public enum LinearAlgebra {
     _ = disparity_openblas_stop_threads()
   }
 
-  /// Solves min ‖A x − b‖₂ for a full-column-rank `A` with LAPACK's QR-based `dgels`.
+  /// Solves min ‖A x − b‖₂ for a full-column-rank `A` with LAPACK's `dgelsy` (QR with column
+  /// pivoting).
+  ///
+  /// The rank is found numerically: a column is taken as a combination of the others when its
+  /// pivot falls below ε · max(rows, columns) of the largest (numpy's `lstsq` default). Plain
+  /// `dgels` reports a rank deficiency only for an exactly zero pivot, which rounding rarely
+  /// gives: on one processor's kernels two identical columns left a pivot of about 1e-16 and
+  /// `dgels` returned coefficients of ±3.9e16 instead of an error.
   ///
   /// - Returns: `x`, with `A.columns` entries.
-  /// - Throws: ``LinearAlgebraError/rankDeficient(column:)`` when `A` lacks full column rank.
+  /// - Throws: ``LinearAlgebraError/rankDeficient(column:)`` when `A` lacks full column rank,
+  ///   naming the first column the pivoting set aside.
   public static func leastSquares(_ a: Matrix, _ b: [Double]) throws(LinearAlgebraError) -> [Double]
   {
     guard b.count == a.rows else {
@@ -63,15 +71,21 @@ public enum LinearAlgebra {
     var rhs = b
     let m = disparity_lapack_int(a.rows)
     let n = disparity_lapack_int(a.columns)
+    // 0: every column free to be pivoted; on return, the columns in pivot order (1-based).
+    var pivots = [disparity_lapack_int](repeating: 0, count: a.columns)
+    var rank = disparity_lapack_int(0)
+    let tolerance = Double.ulpOfOne * Double(max(a.rows, a.columns))
     let info = aCopy.withUnsafeMutableBufferPointer { ap in
       rhs.withUnsafeMutableBufferPointer { bp in
-        LAPACKE_dgels(
-          LAPACK_COL_MAJOR, CChar(UInt8(ascii: "N")), m, n, 1, ap.baseAddress, m,
-          bp.baseAddress, m)
+        pivots.withUnsafeMutableBufferPointer { jp in
+          LAPACKE_dgelsy(
+            LAPACK_COL_MAJOR, m, n, 1, ap.baseAddress, m, bp.baseAddress, m, jp.baseAddress,
+            tolerance, &rank)
+        }
       }
     }
-    if info > 0 { throw .rankDeficient(column: Int(info) - 1) }
-    if info < 0 { throw .lapack(routine: "dgels", info: Int(info)) }
+    if info < 0 { throw .lapack(routine: "dgelsy", info: Int(info)) }
+    if Int(rank) < a.columns { throw .rankDeficient(column: Int(pivots[Int(rank)]) - 1) }
     return Array(rhs.prefix(a.columns))
   }
 
