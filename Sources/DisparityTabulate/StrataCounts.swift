@@ -214,11 +214,18 @@ public struct StrataCounts: Sendable {
       denseFull = true
       return false
     }
-    var grown = [Int32](repeating: 0, count: groups * stride)
-    for g in 0..<denseGroups {
-      for c in 0..<denseStride { grown[g * stride + c] = dense[g * denseStride + c] }
+    if stride == denseStride {
+      // More rows of the same width: the table so far is the start of the grown one, copied
+      // in one block (element by element, the growths of a 20,000-label aggregated file cost
+      // about 24 million instructions).
+      dense.append(contentsOf: repeatElement(0, count: (groups - denseGroups) * stride))
+    } else {
+      var grown = [Int32](repeating: 0, count: groups * stride)
+      for g in 0..<denseGroups {
+        for c in 0..<denseStride { grown[g * stride + c] = dense[g * denseStride + c] }
+      }
+      dense = grown
     }
-    dense = grown
     denseStride = stride
     denseGroups = groups
     return true

@@ -113,6 +113,61 @@ struct TabulationBlocksTests {
     #expect(interner.string(300) == "")
   }
 
+  /// The interner tries the last id and the one after it before hashing; whatever the order
+  /// of the strings (an aggregated file's repeated labels and cycling age bands, shuffled
+  /// labels, near misses such as "0-4" and "0-40", the empty string), every string gets the
+  /// id that a plain dictionary handing out ids in order of first sight gives it.
+  @Test func internerIdsMatchFirstSightOrderWhateverTheOrderOfRepeats() {
+    let bands = ["0-4", "5-9", "10-14", "0-40", "90+", "", "0-4 "]
+    var sequence: [String] = []
+    for g in 0..<300 {
+      for band in bands {
+        sequence.append("G\(g)")
+        sequence.append(band)
+      }
+    }
+    for g in stride(from: 299, through: 0, by: -1) { sequence += ["G\(g)", "G\(g)"] }
+    // Shuffled labels from a fixed linear congruential sequence.
+    var state: UInt64 = 20_261_207
+    for _ in 0..<5000 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      sequence.append("L\((state >> 33) % 700)")
+    }
+    var interner = ByteStringInterner()
+    var reference: [String: Int32] = [:]
+    for s in sequence {
+      let expected = reference[s] ?? Int32(reference.count)
+      reference[s] = expected
+      #expect(interner.id(for: s) == expected, "\(s)")
+    }
+    #expect(interner.count == reference.count)
+    #expect(reference.allSatisfy { interner.string($0.value) == $0.key })
+  }
+
+  /// The dense (group × age) table grows by rows of the same width as more group labels come,
+  /// and by width when a later age label needs it; every stratum keeps its position (the order
+  /// of first sight) and is found again after each growth.
+  @Test func denseTableGrowthKeepsEveryStratumInPlace() {
+    var counts = StrataCounts()
+    var t = StratumTotals()
+    t.events = 1
+    t.rows = 1
+    var order: [RawStratumKey] = []
+    for round in 0..<2 {
+      for g in 0..<20_000 {
+        // Group 12,345 brings an age column past the table's first width.
+        let ages = g == 12_345 ? Array(0..<19) + [40] : Array(0..<19)
+        for age in ages {
+          let key = RawStratumKey(group: Int32(g), age: Int32(age), by: -1)
+          counts.add(key, t)
+          if round == 0 { order.append(key) }
+        }
+      }
+    }
+    #expect(counts.stratumKeys == order)
+    #expect(counts.stratumTotals.allSatisfy { $0.rows == 2 && $0.events == 2 })
+  }
+
   /// Counts tabulated separately merge by label, whatever ids each side gave.
   @Test func strataCountsMergeByLabelNotById() {
     var a = StrataCounts()
