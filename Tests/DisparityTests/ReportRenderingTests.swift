@@ -16,6 +16,18 @@ struct ReportRenderingTests {
     return t
   }
 
+  /// A tidy table cell holds a number or short text inline; an estimate (presentation tables
+  /// only) is boxed, so that 20,000 rows × 27 cells do not take 40 bytes a cell.
+  @Test func tidyTableCellsStaySmallAndEstimatesCompareByValue() {
+    #expect(MemoryLayout<ResultTable.Cell>.stride <= 24)
+    let a = ResultTable.Cell.estimate(
+      .init(value: 1.5, lower: 1, upper: 2, marker: .lowReliability))
+    let b = ResultTable.Cell.estimate(
+      .init(value: 1.5, lower: 1, upper: 2, marker: .lowReliability))
+    #expect(a == b)
+    #expect(a != .estimate(.init(value: 1.5, lower: 1, upper: nil)))
+  }
+
   /// Full precision: the shortest decimal that reads back to the same Double (Swift's own
   /// round-trip printing), integral values without ".0"; RFC 4180 quoting of commas and quotes.
   @Test func csvKeepsFullPrecisionAndQuotesFieldsThatNeedIt() {
