@@ -89,6 +89,10 @@ struct AnalyseCommand: ParsableCommand {
       report.provenance.command = ReportProvenance.commandLine(Self.recordedArguments())
       try ReportWriter(formats: formats, destination: options.effectiveOutput).write(report)
       log.dataQuality(result)
+      // Every output is written and closed: end the process here, while the results are still
+      // alive, rather than return and release them. Tearing down 20,000 groups' results and
+      // table rows freed about 200,000 blocks, one by one, which the system reclaims at once.
+      withExtendedLifetime((result, report)) { terminate(0) }
     } catch {
       log.fail(error)
     }
