@@ -128,7 +128,10 @@ struct TabulationBlocksTests {
   /// The interner tries the last id and the one after it before hashing; whatever the order
   /// of the strings (an aggregated file's repeated labels and cycling age bands, shuffled
   /// labels, near misses such as "0-4" and "0-40", the empty string), every string gets the
-  /// id that a plain dictionary handing out ids in order of first sight gives it.
+  /// id that a plain dictionary handing out ids in order of first sight gives it. The
+  /// shuffled part is long enough for the guesses to spend their credit, rest and be tried
+  /// again (``ByteStringInterner/guessRest`` calls), and the aggregated pattern after it
+  /// earns the credit back: every state of the guessing is checked.
   @Test func internerIdsMatchFirstSightOrderWhateverTheOrderOfRepeats() {
     let bands = ["0-4", "5-9", "10-14", "0-40", "90+", "", "0-4 "]
     var sequence: [String] = []
@@ -141,9 +144,15 @@ struct TabulationBlocksTests {
     for g in stride(from: 299, through: 0, by: -1) { sequence += ["G\(g)", "G\(g)"] }
     // Shuffled labels from a fixed linear congruential sequence.
     var state: UInt64 = 20_261_207
-    for _ in 0..<5000 {
+    for _ in 0..<Int(2 * ByteStringInterner.guessRest) + 1000 {
       state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
       sequence.append("L\((state >> 33) % 700)")
+    }
+    for g in 0..<50 {
+      for band in bands {
+        sequence.append("G\(g)")
+        sequence.append(band)
+      }
     }
     var interner = ByteStringInterner()
     var reference: [String: Int32] = [:]
