@@ -49,8 +49,9 @@ public enum LinearAlgebra {
   /// Solves min ‖A x − b‖₂ for a full-column-rank `A` with LAPACK's `dgelsy` (QR with column
   /// pivoting).
   ///
-  /// The rank is found numerically: a column is taken as a combination of the others when its
-  /// pivot falls below ε · max(rows, columns) of the largest (numpy's `lstsq` default). Plain
+  /// The rank is found numerically: it is the order of the largest leading triangle of the
+  /// pivoted QR factor whose estimated condition number is below 1 / (ε · max(rows, columns)),
+  /// the tolerance numpy's `lstsq` uses by default for its singular values. Plain
   /// `dgels` reports a rank deficiency only for an exactly zero pivot, which rounding rarely
   /// gives: on one processor's kernels two identical columns left a pivot of about 1e-16 and
   /// `dgels` returned coefficients of ±3.9e16 instead of an error.
