@@ -129,9 +129,10 @@ struct TabulationBlocksTests {
   /// of the strings (an aggregated file's repeated labels and cycling age bands, shuffled
   /// labels, near misses such as "0-4" and "0-40", the empty string), every string gets the
   /// id that a plain dictionary handing out ids in order of first sight gives it. The
-  /// shuffled part is long enough for the guesses to spend their credit, rest and be tried
-  /// again (``ByteStringInterner/guessRest`` calls), and the aggregated pattern after it
-  /// earns the credit back: every state of the guessing is checked.
+  /// shuffled part is long enough (twice ``ByteStringInterner/guessRest`` calls) for the
+  /// guesses to spend their credit, rest and be tried again, and the aggregated pattern after
+  /// it to earn credit back, so the ids are compared while the guessing is in each of those
+  /// states (the credit itself is private and not observed).
   @Test func internerIdsMatchFirstSightOrderWhateverTheOrderOfRepeats() {
     let bands = ["0-4", "5-9", "10-14", "0-40", "90+", "", "0-4 "]
     var sequence: [String] = []
