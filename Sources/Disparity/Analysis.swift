@@ -170,8 +170,12 @@ public struct Analysis: Sendable {
     var cube = Cube(
       byColumns: spec.by.count, adjustColumns: adjustColumns.count, extraKeys: extraKeys.count)
     cube.hasFrequency = spec.eventFrequency != nil
-    try cube.addEvents(events, groups: eventGroups, bands: standardBands, hasAge: eventsHaveAge)
-    if let population, let populationGroups {
+    // The population in the events' own counts is summed in the same pass where it can be.
+    let populationAdded = try cube.addEvents(
+      events, groups: eventGroups, bands: standardBands, hasAge: eventsHaveAge,
+      populationToo: populationInSameFile && referenceBands == nil
+        && eventsHaveAge == (standardBands != nil))
+    if let population, let populationGroups, !populationAdded {
       try cube.addPopulation(
         population, groups: populationGroups, bands: standardBands,
         referenceBands: referenceBands)
@@ -189,7 +193,8 @@ public struct Analysis: Sendable {
       specification: spec, levels: levels, methods: methods,
       weights: standardBands?.aligned.weights, referenceFile: referenceFile,
       referenceBandCount: referenceBands?.aligned.bands.count ?? 0,
-      groupOrder: classifier.order(for: normaliser.target), labels: classifier.labels,
+      groupOrder: classifier.order(for: normaliser.target),
+      groupOrderNumbers: classifier.orderNumbers(for: normaliser.target), labels: classifier.labels,
       normaliser: normaliser, referenceRatesGroup: referenceRatesGroup)
     var results: [GroupResult] = []
     var referenceNames: [String] = []

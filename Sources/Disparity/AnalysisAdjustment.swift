@@ -59,13 +59,13 @@ struct AnalysisAdjustment: Sendable {
       return CellKey(by: by, code: code, age: age, values: values)
     }
     for (raw, t) in zip(events.stratumKeys, events.stratumTotals) {
-      guard case .group(let code) = eventGroups[Int(raw.group)] else { continue }
+      guard case .group(let code, _) = eventGroups[Int(raw.group)] else { continue }
       let k = try key(events, raw, code)
       if e[k] == nil && p[k] == nil { keys.append(k) }
       e[k, default: 0] += t.events
     }
     for (raw, t) in zip(population.stratumKeys, population.stratumTotals) {
-      guard case .group(let code) = populationGroups[Int(raw.group)] else { continue }
+      guard case .group(let code, _) = populationGroups[Int(raw.group)] else { continue }
       let k = try key(population, raw, code)
       if e[k] == nil && p[k] == nil { keys.append(k) }
       p[k, default: 0] += t.population

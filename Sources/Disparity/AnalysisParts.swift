@@ -176,8 +176,10 @@ struct AgeAlignment: Sendable {
 
 /// The place of a raw group label in the analysis.
 enum GroupPlacement: Sendable, Equatable {
-  /// A group of the target scheme, by code.
-  case group(String)
+  /// A group of the target scheme, by code, with the code's number: its place in
+  /// ``GroupClassifier``'s first-seen order, the same for events and population, so that the
+  /// cube's loops compare integers rather than hash codes.
+  case group(String, number: Int)
   /// Ethnicity not stated or not known.
   case unknown
   /// Collective terms and unmapped values: left out, and reported.
@@ -188,7 +190,10 @@ enum GroupPlacement: Sendable, Equatable {
 struct GroupClassifier: Sendable {
   let normaliser: EthnicityNormaliser
   private(set) var labels: [String: String] = [:]
+  /// The group codes in order of first sight; a code's place here is its number.
   private(set) var firstSeen: [String] = []
+  /// The number of each code (its place in ``firstSeen``).
+  private(set) var numbers: [String: Int] = [:]
 
   init(normaliser: EthnicityNormaliser) {
     self.normaliser = normaliser
@@ -208,6 +213,7 @@ struct GroupClassifier: Sendable {
     placements.reserveCapacity(counts.groups.count)
     // Room for every label at once: under `raw` there may be tens of thousands, each a group.
     labels.reserveCapacity(labels.count + counts.groups.count)
+    numbers.reserveCapacity(numbers.count + counts.groups.count)
     quality.reserveCapacity(groups: counts.groups.count)
     let rawLabels = counts.groups.strings
     let classifications = Self.classifyAll(rawLabels, with: normaliser)
@@ -217,11 +223,16 @@ struct GroupClassifier: Sendable {
       quality.add(raw: raw, classification: c, rows: rows[id], weight: weights[id])
       switch c.status {
       case .group:
-        if labels[c.code] == nil {
+        let number: Int
+        if let known = numbers[c.code] {
+          number = known
+        } else {
+          number = firstSeen.count
+          numbers[c.code] = number
           labels[c.code] = c.label
           firstSeen.append(c.code)
         }
-        placements.append(.group(c.code))
+        placements.append(.group(c.code, number: number))
       case .notStated, .notKnown:
         placements.append(.unknown)
       case .collective, .unmapped:
@@ -264,10 +275,19 @@ struct GroupClassifier: Sendable {
 
   /// Group codes in the scheme's order (first appearance for `raw`).
   func order(for scheme: EthnicityScheme) -> [String] {
-    if scheme.isRaw { return firstSeen }
+    orderNumbers(for: scheme).map { firstSeen[$0] }
+  }
+
+  /// The numbers of the group codes (see ``GroupPlacement/group(_:number:)``) in the scheme's
+  /// order (first appearance for `raw`).
+  func orderNumbers(for scheme: EthnicityScheme) -> [Int] {
+    if scheme.isRaw { return Array(firstSeen.indices) }
     let position = Dictionary(
       scheme.groups.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { a, _ in a })
-    return firstSeen.sorted { (position[$0] ?? .max, $0) < (position[$1] ?? .max, $1) }
+    return firstSeen.indices.sorted {
+      (position[firstSeen[$0]] ?? .max, firstSeen[$0])
+        < (position[firstSeen[$1]] ?? .max, firstSeen[$1])
+    }
   }
 
   /// The official label of a group code.
@@ -361,6 +381,9 @@ struct Cube: Sendable {
     var cells: [Cell] = []
     /// The position of each code in ``codes``.
     var index: [String: Int] = [:]
+    /// The position + 1 of each code's cell by the code's number (0: no cell), for loops that
+    /// go through the groups by number rather than hash each code.
+    private(set) var positionByNumber: [Int32] = []
     var unknownEvents = 0.0
     var excludedEvents = 0.0
 
@@ -376,9 +399,22 @@ struct Cube: Sendable {
       index[code].map { cells[$0] }
     }
 
-    /// The position of a group's cell, made (with `bands` zero bands) if it is new.
-    mutating func position(of code: String, bands: Int) -> Int {
-      if let i = index[code] { return i }
+    /// The position of the cell of the group numbered `number`, if the stratum has one.
+    func position(ofNumber number: Int) -> Int? {
+      number < positionByNumber.count && positionByNumber[number] > 0
+        ? Int(positionByNumber[number]) - 1 : nil
+    }
+
+    /// The position of a group's cell, made (with `bands` zero bands) if it is new; `number` is
+    /// the code's number (see ``GroupPlacement/group(_:number:)``).
+    mutating func position(of code: String, number: Int, bands: Int) -> Int {
+      if number < positionByNumber.count, positionByNumber[number] > 0 {
+        return Int(positionByNumber[number]) - 1
+      }
+      if number >= positionByNumber.count {
+        positionByNumber += repeatElement(0, count: number + 1 - positionByNumber.count)
+      }
+      positionByNumber[number] = Int32(cells.count + 1)
       index[code] = cells.count
       codes.append(code)
       cells.append(
@@ -451,27 +487,16 @@ struct Cube: Sendable {
     return found
   }
 
-  /// The group code of each raw group id (−1 for unknown and excluded labels), and an index
-  /// per distinct code, so that the loops over strata compare integers rather than strings.
-  private mutating func codeIndices(_ groups: [GroupPlacement]) -> (codes: [String], index: [Int]) {
-    // The population in the events' own file has the same placements: found once.
-    if let known = lastCodeIndices, known.groups == groups { return (known.codes, known.index) }
-    let found = Self.codeIndices(of: groups)
-    lastCodeIndices = (groups, found.codes, found.index)
-    return found
-  }
-
-  private var lastCodeIndices: (groups: [GroupPlacement], codes: [String], index: [Int])?
-
-  private static func codeIndices(of groups: [GroupPlacement]) -> (codes: [String], index: [Int]) {
+  /// The group code of each raw group id's number (−1 for unknown and excluded labels), and the
+  /// code of each number, so that the loops over strata compare integers rather than strings.
+  /// The numbers are the classifier's, shared by events and population.
+  private static func codeIndices(_ groups: [GroupPlacement]) -> (codes: [String], index: [Int]) {
     var codes: [String] = []
-    var seen: [String: Int] = [:]
     let index = groups.map { placement -> Int in
-      guard case .group(let code) = placement else { return -1 }
-      if let i = seen[code] { return i }
-      seen[code] = codes.count
-      codes.append(code)
-      return codes.count - 1
+      guard case .group(let code, let number) = placement else { return -1 }
+      if number >= codes.count { codes += repeatElement("", count: number + 1 - codes.count) }
+      codes[number] = code
+      return number
     }
     return (codes, index)
   }
@@ -511,17 +536,23 @@ struct Cube: Sendable {
     }
   }
 
+  /// Adds the events of `counts`; with `populationToo`, the population in the same counts as
+  /// well when that can be done in the same pass (no `--by`, no event frequencies), and returns
+  /// whether it was (otherwise ``addPopulation(_:groups:bands:referenceBands:)`` adds it).
+  @discardableResult
   mutating func addEvents(
-    _ counts: StrataCounts, groups: [GroupPlacement], bands: AgeAlignment?, hasAge: Bool
-  ) throws {
+    _ counts: StrataCounts, groups: [GroupPlacement], bands: AgeAlignment?, hasAge: Bool,
+    populationToo: Bool = false
+  ) throws -> Bool {
     bandCount = bands?.aligned.bands.count ?? 1
     // Every label was observed when the bands were aligned, so each has a band.
     let bandOf: [Int] =
       hasAge ? try bands.map { b in try counts.ages.strings.map { try b.index(of: $0) } } ?? [] : []
     if !hasFrequency && counts.byCombinations.count == 0 {
       try addPlainStrata(
-        counts, groups: groups, population: false, bandOfAge: hasAge ? bandOf : nil)
-      return
+        counts, groups: groups, events: true, population: populationToo,
+        bandOfAge: hasAge ? bandOf : nil)
+      return populationToo
     }
     let bands = bandCount
     try addStrata(
@@ -537,6 +568,7 @@ struct Cube: Sendable {
         let b = hasAge && key.age >= 0 ? bandOf[Int(key.age)] : 0
         cell.add(events: t, band: b, frequency: place.frequency, bands: bands)
       })
+    return false
   }
 
   mutating func addPopulation(
@@ -549,7 +581,8 @@ struct Cube: Sendable {
       try ages.map { label in b.aligned.bands[try b.index(of: label)] }
     }
     if !hasFrequency && referenceOf == nil && counts.byCombinations.count == 0 {
-      try addPlainStrata(counts, groups: groups, population: true, bandOfAge: bandOf)
+      try addPlainStrata(
+        counts, groups: groups, events: false, population: true, bandOfAge: bandOf)
       return
     }
     let bands = bandCount
@@ -566,96 +599,123 @@ struct Cube: Sendable {
   }
 
   /// ``addStrata``'s work for an input without `--by` whose additions are plain sums (no event
-  /// frequencies, no reference bands): each raw stratum's events (or population) added to its
+  /// frequencies, no reference bands): each raw stratum's events and/or population added to its
   /// group's band, unknown and excluded events to the stratum's own tallies.
   ///
   /// Aggregated inputs have a stratum per row, hundreds of thousands, in one `--by` stratum: the
-  /// sums are made in flat local arrays (a row of bands per group, in order of first sight) and
-  /// added to the cells once at the end, rather than through each cell's own arrays and a
-  /// closure per raw stratum. The additions are the same, in the same order, so the sums are
-  /// identical.
+  /// sums are made in flat local buffers (a row of bands per group, in order of first sight) and
+  /// the cells made from them once at the end, rather than through each cell's own arrays and a
+  /// closure per raw stratum. With the population in the same counts (one aggregated file),
+  /// events and population are summed in the same pass. The additions are the same, in the same
+  /// order, as one pass each, so the sums are identical.
   private mutating func addPlainStrata(
-    _ counts: StrataCounts, groups: [GroupPlacement], population: Bool, bandOfAge: [Int]?
+    _ counts: StrataCounts, groups: [GroupPlacement], events addsEvents: Bool,
+    population addsPopulation: Bool, bandOfAge: [Int]?
   ) throws {
-    let keys = counts.stratumKeys
-    let totals = counts.stratumTotals
-    let (codes, codeOf) = codeIndices(groups)
+    let (codes, codeOf) = Self.codeIndices(groups)
     // The one stratum, made when addStrata would make it: at the first event, or at the first
     // population of a known group.
     var s = -1
     func makeStratum() throws {
       var places = ByPlaces(counts)
-      s = try place(-1, in: &places, counts: counts, population: population).stratum
+      s = try place(-1, in: &places, counts: counts, population: !addsEvents).stratum
       strata[s].reserveCapacity(codes.count)
     }
     let bands = bandCount
     // Per group code: its row of the sums (−1 before first sight), rows in order of first
-    // sight; per row: its cell. Allocated whole (at most a row per code), so that the loop
-    // writes through pointers, without a uniqueness check of an array per addition.
-    var row = [Int](repeating: -1, count: codes.count)
-    var cellOfRow: [Int] = []
-    cellOfRow.reserveCapacity(codes.count)
-    let sums = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, codes.count * bands))
-    let incompleteRows = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(1, codes.count))
-    let valueCounts = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, codes.count))
-    let valueSquares = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, codes.count))
+    // sight. Allocated whole (at most a row per code), so that the loop writes through
+    // pointers, without a uniqueness check or bounds check of an array per addition.
+    let rowCapacity = max(1, codes.count)
+    let row = UnsafeMutableBufferPointer<Int32>.allocate(capacity: rowCapacity)
+    var rowCode: [Int] = []
+    rowCode.reserveCapacity(codes.count)
+    let eventSums = UnsafeMutableBufferPointer<Double>.allocate(capacity: rowCapacity * bands)
+    let populationSums = UnsafeMutableBufferPointer<Double>.allocate(
+      capacity: rowCapacity * bands)
+    // Per row: rows missing or suppressed at source (events, population), number of values and
+    // their squares.
+    let incompleteEvents = UnsafeMutableBufferPointer<Int>.allocate(capacity: rowCapacity)
+    let incompletePopulation = UnsafeMutableBufferPointer<Int>.allocate(capacity: rowCapacity)
+    let valueCounts = UnsafeMutableBufferPointer<Double>.allocate(capacity: rowCapacity)
+    let valueSquares = UnsafeMutableBufferPointer<Double>.allocate(capacity: rowCapacity)
     defer {
-      sums.deallocate()
-      incompleteRows.deallocate()
-      valueCounts.deallocate()
-      valueSquares.deallocate()
+      for buffer in [eventSums, populationSums, valueCounts, valueSquares] { buffer.deallocate() }
+      for buffer in [incompleteEvents, incompletePopulation] { buffer.deallocate() }
+      row.deallocate()
     }
-    sums.initialize(repeating: 0)
-    incompleteRows.initialize(repeating: 0)
-    valueCounts.initialize(repeating: 0)
-    valueSquares.initialize(repeating: 0)
+    row.initialize(repeating: -1)
+    for buffer in [eventSums, populationSums, valueCounts, valueSquares] {
+      buffer.initialize(repeating: 0)
+    }
+    for buffer in [incompleteEvents, incompletePopulation] { buffer.initialize(repeating: 0) }
     var unknown = 0.0
     var excluded = 0.0
     var seenOther = false
-    for i in keys.indices {
-      let key = keys[i]
-      let code = codeOf[Int(key.group)]
-      if code < 0 {
-        // The population of unknown and excluded labels is not used; their events are tallied.
-        if !population {
-          if s < 0 { try makeStratum() }
-          seenOther = true
-          if case .unknown = groups[Int(key.group)] {
-            unknown += totals[i].events
-          } else {
-            excluded += totals[i].events
+    let ageCount = counts.ages.count
+    // The band of each age id (0 without ages), read without an optional per stratum.
+    let bandOf = (0..<ageCount).map { bandOfAge?[$0] ?? 0 }
+    try counts.stratumKeys.withUnsafeBufferPointer { keys in
+      try counts.stratumTotals.withUnsafeBufferPointer { totals in
+        try codeOf.withUnsafeBufferPointer { codeOf in
+          for i in 0..<keys.count {
+            let key = keys[i]
+            let code = codeOf[Int(key.group)]
+            if code < 0 {
+              // The population of unknown and excluded labels is not used; their events are
+              // tallied.
+              if addsEvents {
+                if s < 0 { try makeStratum() }
+                seenOther = true
+                if case .unknown = groups[Int(key.group)] {
+                  unknown += totals[i].events
+                } else {
+                  excluded += totals[i].events
+                }
+              }
+              continue
+            }
+            var r = Int(row[code])
+            if r < 0 {
+              if s < 0 { try makeStratum() }
+              r = rowCode.count
+              row[code] = Int32(r)
+              rowCode.append(code)
+            }
+            let b = key.age >= 0 ? bandOf[Int(key.age)] : 0
+            let t = totals[i]
+            if addsEvents {
+              eventSums[r * bands + b] += t.events
+              incompleteEvents[r] += t.eventsMissing + t.eventsSuppressed
+              valueCounts[r] += Double(t.rows - t.eventsMissing - t.eventsSuppressed)
+              valueSquares[r] += t.eventsSquared
+            }
+            if addsPopulation {
+              populationSums[r * bands + b] += t.population
+              incompletePopulation[r] += t.populationMissing + t.populationSuppressed
+            }
           }
         }
-        continue
-      }
-      var r = row[code]
-      if r < 0 {
-        if s < 0 { try makeStratum() }
-        r = cellOfRow.count
-        row[code] = r
-        cellOfRow.append(strata[s].position(of: codes[code], bands: bands))
-      }
-      let b = key.age >= 0 ? (bandOfAge?[Int(key.age)] ?? 0) : 0
-      let t = totals[i]
-      if population {
-        sums[r * bands + b] += t.population
-        incompleteRows[r] += t.populationMissing + t.populationSuppressed
-      } else {
-        sums[r * bands + b] += t.events
-        incompleteRows[r] += t.eventsMissing + t.eventsSuppressed
-        valueCounts[r] += Double(t.rows - t.eventsMissing - t.eventsSuppressed)
-        valueSquares[r] += t.eventsSquared
       }
     }
     if seenOther {
       strata[s].unknownEvents += unknown
       strata[s].excludedEvents += excluded
     }
-    for (r, c) in cellOfRow.enumerated() {
-      strata[s].cells[c].add(
-        sums: UnsafeBufferPointer(rebasing: sums[(r * bands)..<((r + 1) * bands)]),
-        incompleteRows: incompleteRows[r], valueCount: valueCounts[r],
-        valueSquares: valueSquares[r], population: population)
+    for (r, code) in rowCode.enumerated() {
+      let c = strata[s].position(of: codes[code], number: code, bands: bands)
+      let range = (r * bands)..<((r + 1) * bands)
+      if addsEvents {
+        strata[s].cells[c].add(
+          sums: UnsafeBufferPointer(rebasing: eventSums[range]),
+          incompleteRows: incompleteEvents[r], valueCount: valueCounts[r],
+          valueSquares: valueSquares[r], population: false)
+      }
+      if addsPopulation {
+        strata[s].cells[c].add(
+          sums: UnsafeBufferPointer(rebasing: populationSums[range]),
+          incompleteRows: incompletePopulation[r], valueCount: 0, valueSquares: 0,
+          population: true)
+      }
     }
   }
 
@@ -668,7 +728,7 @@ struct Cube: Sendable {
     other: ((inout Stratum, GroupPlacement, StratumTotals) -> Void)?,
     add: (inout Cell, RawStratumKey, StratumTotals, ByPlace) -> Void
   ) throws {
-    let (codes, codeOf) = codeIndices(groups)
+    let (codes, codeOf) = Self.codeIndices(groups)
     var places = ByPlaces(counts)
     var positions = CellPositions(
       codes: codes.count, possibleStrata: counts.byCombinations.count + strata.count + 1)
@@ -685,7 +745,7 @@ struct Cube: Sendable {
         continue
       }
       let c = positions.position(stratum: s, code: code) {
-        strata[s].position(of: codes[code], bands: bands)
+        strata[s].position(of: codes[code], number: code, bands: bands)
       }
       add(&strata[s].cells[c], key, t, place)
     }

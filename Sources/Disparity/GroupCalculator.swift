@@ -15,6 +15,8 @@ struct GroupCalculator: Sendable {
   let referenceBandCount: Int
   /// Group codes in report order.
   let groupOrder: [String]
+  /// Their numbers (see ``GroupPlacement/group(_:number:)``), in the same order.
+  let groupOrderNumbers: [Int]
   /// Each code's official label.
   let labels: [String: String]
   /// Reads a named reference group the way the data's labels were read.
@@ -25,9 +27,10 @@ struct GroupCalculator: Sendable {
   init(
     specification: AnalysisSpecification, levels: [ConfidenceLevel], methods: IntervalChoice,
     weights: [Double]?, referenceFile: ReferenceRateFile?, referenceBandCount: Int,
-    groupOrder: [String], labels: [String: String], normaliser: EthnicityNormaliser,
-    referenceRatesGroup: String? = nil
+    groupOrder: [String], groupOrderNumbers: [Int], labels: [String: String],
+    normaliser: EthnicityNormaliser, referenceRatesGroup: String? = nil
   ) {
+    self.groupOrderNumbers = groupOrderNumbers
     self.referenceRatesGroup = referenceRatesGroup
     self.labels = labels
     self.normaliser = normaliser
@@ -160,8 +163,8 @@ struct GroupCalculator: Sendable {
     var positions: [Int] = []
     codes.reserveCapacity(stratum.codes.count)
     positions.reserveCapacity(stratum.codes.count)
-    for code in groupOrder {
-      if let p = stratum.index[code] {
+    for (code, number) in zip(groupOrder, groupOrderNumbers) {
+      if let p = stratum.position(ofNumber: number) {
         codes.append(code)
         positions.append(p)
       }
@@ -407,14 +410,16 @@ struct GroupCalculator: Sendable {
   func estimate(
     _ value: Double, _ intervals: [ConfidenceInterval], standardError: Double? = nil
   ) -> EstimateWithLimits {
-    EstimateWithLimits(
-      value: value,
-      limits: levels.compactMap { level in
-        intervals.first { $0.level == level }.map {
-          ClosedLimits(lower: $0.lower, upper: $0.upper)
-        }
-      },
-      standardError: standardError)
+    // A loop into a reserved array: `compactMap`'s growing array cost twice the rest here,
+    // twice per group for thousands of groups.
+    var limits: [ClosedLimits] = []
+    limits.reserveCapacity(levels.count)
+    for level in levels {
+      if let interval = intervals.first(where: { $0.level == level }) {
+        limits.append(ClosedLimits(lower: interval.lower, upper: interval.upper))
+      }
+    }
+    return EstimateWithLimits(value: value, limits: limits, standardError: standardError)
   }
 
   /// The methods footnotes of the report.

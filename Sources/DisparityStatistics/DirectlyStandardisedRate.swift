@@ -159,11 +159,21 @@ public struct DirectlyStandardisedRate: Sendable, Hashable, RateEstimate {
     self.variance = variance * multiplier * multiplier
     flags = countFlags(total)
 
-    // Weights of bands with population: w_M for Fay–Feuer, the means for Tiwari.
-    let present = weights.indices.filter { populations[$0] > 0 }.map { weights[$0] }
-    let maximumWeight = present.max() ?? 0
-    let meanWeight = present.reduce(0, +) / Double(max(present.count, 1))
-    let meanSquaredWeight = present.reduce(0) { $0 + $1 * $1 } / Double(max(present.count, 1))
+    // Weights of bands with population: w_M for Fay–Feuer, the means for Tiwari. One pass,
+    // in band order (the sums are the same as over a filtered array, without building it:
+    // the filter's growing array was half of this initialiser's cost for 20,000 groups).
+    var maximumWeight = 0.0
+    var weightSum = 0.0
+    var squaredWeightSum = 0.0
+    var present = 0
+    for (w, n) in zip(weights, populations) where n > 0 {
+      maximumWeight = present == 0 ? w : max(maximumWeight, w)
+      weightSum += w
+      squaredWeightSum += w * w
+      present += 1
+    }
+    let meanWeight = weightSum / Double(max(present, 1))
+    let meanSquaredWeight = squaredWeightSum / Double(max(present, 1))
 
     intervals = levels.map { level in
       let limits: (lower: Double, upper: Double)
