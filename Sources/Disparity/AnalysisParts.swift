@@ -379,24 +379,19 @@ struct Cube: Sendable {
     var codes: [String] = []
     /// The groups' cells, in the order of ``codes``.
     var cells: [Cell] = []
-    /// The position of each code in ``codes``.
-    var index: [String: Int] = [:]
-    /// The position + 1 of each code's cell by the code's number (0: no cell), for loops that
-    /// go through the groups by number rather than hash each code.
+    /// The position + 1 of each group's cell by the code's number (0: no cell; see
+    /// ``GroupPlacement/group(_:number:)``): cells are found by integer, not by hashing codes.
     private(set) var positionByNumber: [Int32] = []
     var unknownEvents = 0.0
     var excludedEvents = 0.0
 
-    /// Makes room for `count` groups' cells in all.
-    mutating func reserveCapacity(_ count: Int) {
+    /// Makes room for `count` groups' cells in all, numbered below `numbers`.
+    mutating func reserveCapacity(_ count: Int, numbers: Int) {
       codes.reserveCapacity(count)
       cells.reserveCapacity(count)
-      index.reserveCapacity(count)
-    }
-
-    /// The cell of a group, if the stratum has one.
-    func cell(_ code: String) -> Cell? {
-      index[code].map { cells[$0] }
+      if numbers > positionByNumber.count {
+        positionByNumber += repeatElement(0, count: numbers - positionByNumber.count)
+      }
     }
 
     /// The position of the cell of the group numbered `number`, if the stratum has one.
@@ -408,18 +403,21 @@ struct Cube: Sendable {
     /// The position of a group's cell, made (with `bands` zero bands) if it is new; `number` is
     /// the code's number (see ``GroupPlacement/group(_:number:)``).
     mutating func position(of code: String, number: Int, bands: Int) -> Int {
-      if number < positionByNumber.count, positionByNumber[number] > 0 {
-        return Int(positionByNumber[number]) - 1
-      }
+      if let known = position(ofNumber: number) { return known }
+      return append(
+        Cell(
+          events: Array(repeating: 0, count: bands), population: Array(repeating: 0, count: bands)),
+        code: code, number: number)
+    }
+
+    /// Adds the cell of a group that has none yet; returns its position.
+    mutating func append(_ cell: Cell, code: String, number: Int) -> Int {
       if number >= positionByNumber.count {
         positionByNumber += repeatElement(0, count: number + 1 - positionByNumber.count)
       }
       positionByNumber[number] = Int32(cells.count + 1)
-      index[code] = cells.count
       codes.append(code)
-      cells.append(
-        Cell(
-          events: Array(repeating: 0, count: bands), population: Array(repeating: 0, count: bands)))
+      cells.append(cell)
       return cells.count - 1
     }
   }
@@ -619,7 +617,7 @@ struct Cube: Sendable {
     func makeStratum() throws {
       var places = ByPlaces(counts)
       s = try place(-1, in: &places, counts: counts, population: !addsEvents).stratum
-      strata[s].reserveCapacity(codes.count)
+      strata[s].reserveCapacity(codes.count, numbers: codes.count)
     }
     let bands = bandCount
     // Per group code: its row of the sums (−1 before first sight), rows in order of first
@@ -701,8 +699,34 @@ struct Cube: Sendable {
       strata[s].unknownEvents += unknown
       strata[s].excludedEvents += excluded
     }
+    /// A cell's bands from a row of the sums: 0 + each sum, as adding it to a zero band does.
+    func bandValues(_ sums: UnsafeMutableBufferPointer<Double>, row r: Int) -> [Double] {
+      [Double](unsafeUninitializedCapacity: bands) { buffer, count in
+        for b in 0..<bands { buffer[b] = 0 + sums[r * bands + b] }
+        count = bands
+      }
+    }
     for (r, code) in rowCode.enumerated() {
-      let c = strata[s].position(of: codes[code], number: code, bands: bands)
+      guard let c = strata[s].position(ofNumber: code) else {
+        // A new cell, made from its sums at once (what zero bands plus the sums would be).
+        var cell = Cell(
+          events: addsEvents
+            ? bandValues(eventSums, row: r) : [Double](repeating: 0, count: bands),
+          population: addsPopulation
+            ? bandValues(populationSums, row: r) : [Double](repeating: 0, count: bands))
+        if addsEvents {
+          cell.hasEvents = true
+          cell.incompleteEventRows = incompleteEvents[r]
+          cell.valueCount = 0 + valueCounts[r]
+          cell.valueSquares = 0 + valueSquares[r]
+        }
+        if addsPopulation {
+          cell.hasPopulation = true
+          cell.incompletePopulationRows = incompletePopulation[r]
+        }
+        _ = strata[s].append(cell, code: codes[code], number: code)
+        continue
+      }
       let range = (r * bands)..<((r + 1) * bands)
       if addsEvents {
         strata[s].cells[c].add(
@@ -781,8 +805,9 @@ struct Cube: Sendable {
   mutating func redistributeUnknown() -> [String] {
     var notes: [String] = []
     for s in strata.indices {
-      let known = strata[s].codes.sorted().reduce(0) {
-        $0 + strata[s].cell($1)!.events.reduce(0, +)
+      // In the order of the codes, so that the sum is the same however the cells were made.
+      let known = zip(strata[s].codes, strata[s].cells).sorted { $0.0 < $1.0 }.reduce(0) {
+        $0 + $1.1.events.reduce(0, +)
       }
       let other = strata[s].unknownEvents + strata[s].excludedEvents
       guard known > 0, other > 0 else { continue }

@@ -175,10 +175,11 @@ struct GroupCalculator: Sendable {
     if specification.indirect && referenceFile == nil {
       guard weights != nil else { throw AnalysisError.indirectNeedsAgeSpecificEvents }
       if let name = referenceRatesGroup {
-        let cell = stratum.cell(try resolveReference(name, among: codes))!
+        let code = try resolveReference(name, among: codes)
+        let cell = stratum.cells[positions[codes.firstIndex(of: code)!]]
         internalReference = try ReferenceRates(events: cell.events, populations: cell.population)
       } else {
-        let bands = codes.map { stratum.cell($0)! }
+        let bands = positions.map { stratum.cells[$0] }
         internalReference = try ReferenceRates.combining(
           bands.map { AgeSpecificCounts(events: $0.events, populations: $0.population) })
       }
@@ -201,8 +202,8 @@ struct GroupCalculator: Sendable {
     case .none: break
     case .overall:
       var all = Cube.Cell()
-      for code in codes {
-        let c = stratum.cell(code)!
+      for p in positions {
+        let c = stratum.cells[p]
         if all.events.isEmpty {
           all.events = c.events.map { _ in 0 }
           all.population = c.population.map { _ in 0 }
@@ -218,23 +219,23 @@ struct GroupCalculator: Sendable {
         of: all, code: "overall", reference: internalReference, by: stratum.by)
       referenceName = "all groups together"
     case .largest:
-      referenceCode = codes.max { a, b in
-        let ca = stratum.cell(a)!
-        let cb = stratum.cell(b)!
+      referenceCode = codes.indices.max { a, b in
+        let ca = stratum.cells[positions[a]]
+        let cb = stratum.cells[positions[b]]
         let pa = ca.population.reduce(0, +)
         let pb = cb.population.reduce(0, +)
         if pa != pb { return pa < pb }
         return ca.events.reduce(0, +) < cb.events.reduce(0, +)
-      }
+      }.map { codes[$0] }
     case .group(let name):
       do {
         referenceCode = try resolveReference(name, among: codes)
       } catch {
         // A group of the data that this stratum of --by lacks: no comparisons here (flagged),
         // rather than an error saying the group is not in the data.
-        let everywhere = groupOrder.filter { code in
-          cube.strata.contains { $0.index[code] != nil }
-        }
+        let everywhere = zip(groupOrder, groupOrderNumbers).filter { _, number in
+          cube.strata.contains { $0.position(ofNumber: number) != nil }
+        }.map(\.0)
         let code = try resolveReference(name, among: everywhere)
         absentReference = labels[code] ?? code
       }

@@ -37,7 +37,7 @@ public struct CSVRenderer: Sendable {
     }
     out.bytes.append(0x0A)
     let rows = table.rows
-    let blockRows = 4096
+    let blockRows = 1024
     let blocks = (rows.count + blockRows - 1) / blockRows
     // The kinds alone: copying a column would retain its name and title, and the blocks run on
     // several cores, where shared reference counts are contended.
