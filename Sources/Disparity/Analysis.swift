@@ -189,12 +189,15 @@ public struct Analysis: Sendable {
     }
 
     // 6. Statistics per stratum and group, and comparisons with the reference group.
+    let orderNumbers = classifier.orderNumbers(for: normaliser.target)
     let calculator = GroupCalculator(
       specification: spec, levels: levels, methods: methods,
       weights: standardBands?.aligned.weights, referenceFile: referenceFile,
       referenceBandCount: referenceBands?.aligned.bands.count ?? 0,
-      groupOrder: classifier.order(for: normaliser.target),
-      groupOrderNumbers: classifier.orderNumbers(for: normaliser.target), labels: classifier.labels,
+      groupOrder: orderNumbers.map { classifier.firstSeen[$0] },
+      groupOrderNumbers: orderNumbers,
+      groupOrderLabels: orderNumbers.map { classifier.labelsByNumber[$0] },
+      labels: classifier.labels,
       normaliser: normaliser, referenceRatesGroup: referenceRatesGroup)
     var results: [GroupResult] = []
     var referenceNames: [String] = []

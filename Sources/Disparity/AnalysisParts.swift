@@ -194,6 +194,8 @@ struct GroupClassifier: Sendable {
   private(set) var firstSeen: [String] = []
   /// The number of each code (its place in ``firstSeen``).
   private(set) var numbers: [String: Int] = [:]
+  /// The official label of each code, by number.
+  private(set) var labelsByNumber: [String] = []
 
   init(normaliser: EthnicityNormaliser) {
     self.normaliser = normaliser
@@ -230,6 +232,7 @@ struct GroupClassifier: Sendable {
           number = firstSeen.count
           numbers[c.code] = number
           labels[c.code] = c.label
+          labelsByNumber.append(c.label)
           firstSeen.append(c.code)
         }
         placements.append(.group(c.code, number: number))
@@ -271,11 +274,6 @@ struct GroupClassifier: Sendable {
       }
     }
     return slots.map { $0! }
-  }
-
-  /// Group codes in the scheme's order (first appearance for `raw`).
-  func order(for scheme: EthnicityScheme) -> [String] {
-    orderNumbers(for: scheme).map { firstSeen[$0] }
   }
 
   /// The numbers of the group codes (see ``GroupPlacement/group(_:number:)``) in the scheme's

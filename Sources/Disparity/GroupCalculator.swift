@@ -17,6 +17,9 @@ struct GroupCalculator: Sendable {
   let groupOrder: [String]
   /// Their numbers (see ``GroupPlacement/group(_:number:)``), in the same order.
   let groupOrderNumbers: [Int]
+  /// The official label of each group code in ``groupOrder``, in the same order (a row per
+  /// group reads it by place rather than hashing the code).
+  let groupOrderLabels: [String]
   /// Each code's official label.
   let labels: [String: String]
   /// Reads a named reference group the way the data's labels were read.
@@ -27,10 +30,12 @@ struct GroupCalculator: Sendable {
   init(
     specification: AnalysisSpecification, levels: [ConfidenceLevel], methods: IntervalChoice,
     weights: [Double]?, referenceFile: ReferenceRateFile?, referenceBandCount: Int,
-    groupOrder: [String], groupOrderNumbers: [Int], labels: [String: String],
+    groupOrder: [String], groupOrderNumbers: [Int], groupOrderLabels: [String],
+    labels: [String: String],
     normaliser: EthnicityNormaliser, referenceRatesGroup: String? = nil
   ) {
     self.groupOrderNumbers = groupOrderNumbers
+    self.groupOrderLabels = groupOrderLabels
     self.referenceRatesGroup = referenceRatesGroup
     self.labels = labels
     self.normaliser = normaliser
@@ -160,12 +165,15 @@ struct GroupCalculator: Sendable {
     // The stratum's groups in report order, and where each one's cell is: one lookup per
     // group (thousands under `raw`), and the cells read in place rather than copied.
     var codes: [String] = []
+    var codeLabels: [String] = []
     var positions: [Int] = []
     codes.reserveCapacity(stratum.codes.count)
+    codeLabels.reserveCapacity(stratum.codes.count)
     positions.reserveCapacity(stratum.codes.count)
-    for (code, number) in zip(groupOrder, groupOrderNumbers) {
+    for (i, number) in groupOrderNumbers.enumerated() {
       if let p = stratum.position(ofNumber: number) {
-        codes.append(code)
+        codes.append(groupOrder[i])
+        codeLabels.append(groupOrderLabels[i])
         positions.append(p)
       }
     }
@@ -247,7 +255,8 @@ struct GroupCalculator: Sendable {
 
     let results = try ParallelMap.map(count: codes.count, blockSize: 512) { i in
       try result(
-        code: codes[i], cell: stratum.cells[positions[i]], statistics: groupStatistics[i],
+        code: codes[i], label: codeLabels[i], cell: stratum.cells[positions[i]],
+        statistics: groupStatistics[i],
         stratum: stratum, referenceCode: referenceCode, referenceStats: referenceStats,
         absentReference: absentReference)
     }
@@ -256,11 +265,11 @@ struct GroupCalculator: Sendable {
 
   /// One group's row: its statistics, flags and comparison with the reference group.
   private func result(
-    code: String, cell: Cube.Cell, statistics s: Statistics, stratum: Cube.Stratum,
+    code: String, label: String, cell: Cube.Cell, statistics s: Statistics, stratum: Cube.Stratum,
     referenceCode: String?, referenceStats: Statistics?, absentReference: String?
   ) throws -> GroupResult {
     var r = GroupResult(
-      by: stratum.by, code: code, label: labels[code] ?? code,
+      by: stratum.by, code: code, label: label,
       events: cell.events.reduce(0, +),
       population: cell.hasPopulation ? cell.population.reduce(0, +) : nil)
     var flags: [String] = []
