@@ -252,4 +252,35 @@ struct CSVReaderTests {
     let rows = try readRows(path, options: smallBuffer(bufferSize))
     #expect(rows == [Row(2, values), Row(3, values)])
   }
+
+  /// Line ends counted a word at a time equal those counted byte by byte: all LFs (the most
+  /// each byte's sum holds), none, and a pseudo-random mix of LF, CR, CRLF and other bytes, at
+  /// lengths around the 255-word blocks of the sums.
+  @Test(arguments: [0, 1, 7, 8, 9, 2039, 2040, 2041, 4096, 20_001])
+  func lineEndsCountedByWordEqualThoseCountedByByte(count: Int) {
+    func naive(_ bytes: [UInt8]) -> Int {
+      var lines = 0
+      for (i, b) in bytes.enumerated() {
+        if b == 0x0A || (b == 0x0D && (i + 1 == bytes.count || bytes[i + 1] != 0x0A)) {
+          lines += 1
+        }
+      }
+      return lines
+    }
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    let mixed: [UInt8] = (0..<count).map { _ in
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      switch state >> 61 {
+      case 0: return 0x0A
+      case 1: return 0x0D
+      default: return UInt8(truncatingIfNeeded: state >> 33)
+      }
+    }
+    for bytes in [
+      [UInt8](repeating: 0x0A, count: count), [UInt8](repeating: 0x41, count: count), mixed,
+    ] {
+      let counted = bytes.withUnsafeBufferPointer { countLineEnds($0.baseAddress!, count: count) }
+      #expect(counted == naive(bytes))
+    }
+  }
 }
