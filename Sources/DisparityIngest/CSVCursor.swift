@@ -34,6 +34,7 @@ let onesWord: UInt64 = 0x0101_0101_0101_0101
 let highBitsWord: UInt64 = 0x8080_8080_8080_8080
 let lineFeedWord: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
 let carriageReturnWord: UInt64 = 0x0D0D_0D0D_0D0D_0D0D
+let quoteWord: UInt64 = 0x2222_2222_2222_2222
 
 /// Reads bytes from a file descriptor into a growable buffer and parses them into records.
 final class CSVCursor {
@@ -318,6 +319,73 @@ final class CSVCursor {
     }
   }
 
+  /// Parses the record at `pos` if it is a plain one — no quote or CR before its LF, which lies
+  /// in the buffer at least eight bytes before its end — returning its field count (spans set)
+  /// and the offset after its LF; nil otherwise, for ``parse()`` to decide, as it does for
+  /// every other record (its result for a plain record is the same).
+  ///
+  /// Eight bytes at a time, all fields of a word at once: the exact mask of the delimiters
+  /// (no false flags) gives every field end, and the "has a zero byte" test of the line ends
+  /// and quotes only needs its lowest flag, which is exact. Hand-written because ``parse()``,
+  /// which scans field by field, took 90 instructions a field on the 22-byte rows of an
+  /// aggregated file (137 million for 380,000 rows); this takes about a third of that.
+  @inline(__always)
+  func parsePlain(_ fields: inout Int, _ highBits: inout UInt8) -> Int? {
+    #if _endian(little)
+      let buf = UnsafeRawPointer(buffer)
+      let end = self.end
+      let spans = self.spans
+      let spanCapacity = self.spanCapacity
+      let delimiterWord = onesWord &* UInt64(delimiter)
+      let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+      var p = pos
+      var fieldStart = p
+      var n = 0
+      var high: UInt64 = 0
+      while p &+ 8 <= end {
+        let word = buf.loadUnaligned(fromByteOffset: p, as: UInt64.self)
+        let xl = word ^ lineFeedWord
+        let xc = word ^ carriageReturnWord
+        let xq = word ^ quoteWord
+        let stops =
+          ((xl &- onesWord) & ~xl | (xc &- onesWord) & ~xc | (xq &- onesWord) & ~xq)
+          & highBitsWord
+        let xd = word ^ delimiterWord
+        var delimiters = ~(((xd & low7) &+ low7) | xd) & highBitsWord
+        var stop = 8
+        if stops != 0 {
+          stop = stops.trailingZeroBitCount &>> 3
+          guard buf.load(fromByteOffset: p &+ stop, as: UInt8.self) == lineFeed else {
+            return nil
+          }
+          let below: UInt64 = (1 &<< UInt64(stop &* 8)) &- 1
+          delimiters &= below
+          high |= word & below
+        } else {
+          high |= word
+        }
+        while delimiters != 0 {
+          guard n < spanCapacity else { return nil }
+          let at = p &+ (delimiters.trailingZeroBitCount &>> 3)
+          spans[n] = FieldSpan(start: fieldStart, end: at, quoted: false, escaped: false)
+          n &+= 1
+          fieldStart = at &+ 1
+          delimiters &= delimiters &- 1
+        }
+        if stop < 8 {
+          guard n < spanCapacity else { return nil }
+          let at = p &+ stop
+          spans[n] = FieldSpan(start: fieldStart, end: at, quoted: false, escaped: false)
+          fields = n &+ 1
+          highBits = high & highBitsWord != 0 ? 0x80 : 0
+          return at &+ 1
+        }
+        p &+= 8
+      }
+    #endif
+    return nil
+  }
+
   /// The next record whose first byte is before file offset `stop`, or nil at the end.
   ///
   /// Blank lines are skipped. The record is checked for its field count and UTF-8, and its
@@ -326,6 +394,24 @@ final class CSVCursor {
   func next(stop: Int = .max) throws(IngestError) -> CSVRecord? {
     while true {
       if bufferOffset + pos >= stop { return nil }
+      var plainFields = 0
+      var plainHighBits: UInt8 = 0
+      if let next = parsePlain(&plainFields, &plainHighBits) {
+        let recordLine = line
+        let start = pos
+        pos = next
+        line += 1
+        if plainFields == 1 && spans[0].start == spans[0].end { continue }
+        if expectedFields != 0 && plainFields != expectedFields {
+          throw raggedRow(plainFields, recordLine)
+        }
+        if plainHighBits != 0 {
+          try validateUTF8(fields: plainFields, recordStart: start, recordLine)
+        }
+        return CSVRecord(
+          base: UnsafePointer(buffer), spans: UnsafePointer(spans), fieldCount: plainFields,
+          line: recordLine, context: context)
+      }
       switch try parse() {
       case .needMore:
         try fill()
@@ -420,12 +506,23 @@ func countLineEnds(_ p: UnsafePointer<UInt8>, count: Int) -> Int {
   let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
   // Eight bytes at a time: a byte of `x` is zero exactly where the word has an LF, and
   // `((x & low7) + low7) | x` has the high bit of every non-zero byte set (no carries across
-  // bytes), so the zero bytes are counted exactly.
+  // bytes), so the zero bytes are counted exactly. The flags (0 or 1 per byte) are summed
+  // bytewise for up to 255 words, then across the bytes: the baseline x86-64 target has no
+  // popcnt instruction, and the software count per word made this 29 instructions a word
+  // (90 million on the 45 MB of 1,000,000 record-level rows, counted for the chunks' line
+  // numbers); summed this way, 20 million (the compiler vectorises the sums).
+  let byteSums: UInt64 = 0x00FF_00FF_00FF_00FF
   while i + 8 <= count {
-    let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ lineFeedWord
-    let nonZero = ((x & low7) &+ low7) | x
-    lines &+= (~nonZero & highBitsWord).nonzeroBitCount
-    i += 8
+    let blockEnd = min(count, i + 8 * 255)
+    var sums: UInt64 = 0
+    while i &+ 8 <= blockEnd {
+      let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ lineFeedWord
+      let nonZero = ((x & low7) &+ low7) | x
+      sums &+= (~nonZero & highBitsWord) &>> 7
+      i &+= 8
+    }
+    let pairs = (sums & byteSums) &+ ((sums &>> 8) & byteSums)
+    lines &+= Int(truncatingIfNeeded: (pairs &* 0x0001_0001_0001_0001) &>> 48)
   }
   while i < count {
     if p[i] == lineFeed { lines += 1 }

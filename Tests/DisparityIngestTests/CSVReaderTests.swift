@@ -185,4 +185,102 @@ struct CSVReaderTests {
     #expect(try readRowsInParallel(reader, workers: 2) == Self.mixedRows)
     #expect(throws: IngestError.inputAlreadyRead(file: "<stdin>")) { try readRows(reader) }
   }
+
+  /// Records that take the word-at-a-time path (no quote or CR before the LF, the LF at least
+  /// eight bytes before the buffer's end) and records that do not, interleaved, so that each
+  /// kind follows the other: long plain rows, a quote or CR in the word of the line end, a
+  /// quote in the middle of an unquoted field, an empty last field, a blank line, UTF-8, and a
+  /// row of 70 fields (more than the field spans first allocated).
+  static let plainAndOtherText: String = {
+    var text = "a,b,c\n"
+    text += "G00000,0-4,75\n"
+    text += "G00000,5-9,\"7,5\"\n"
+    text += "long label with spaces,85+,123456789012\n"
+    text += "x,y,z\r\n"
+    text += "a\"b,c\"d,e\n"
+    text += "\n"
+    text += "é中😀,10-14,\n"
+    text += "p,q,r\rs,t,u\n"
+    text += "12345678,12345678,12345678\n"
+    text += "1234567,1234567,1234567\n"
+    text += (0..<68).map { "f\($0)" }.joined(separator: ",") + ",\"q\",end\n"
+    text += "last,row,9"
+    return text
+  }()
+
+  static let plainAndOtherRows: [Row] = [
+    Row(2, ["G00000", "0-4", "75"]),
+    Row(3, ["G00000", "5-9", "7,5"]),
+    Row(4, ["long label with spaces", "85+", "123456789012"]),
+    Row(5, ["x", "y", "z"]),
+    Row(6, ["a\"b", "c\"d", "e"]),
+    Row(8, ["é中😀", "10-14", ""]),
+    Row(9, ["p", "q", "r"]),
+    Row(10, ["s", "t", "u"]),
+    Row(11, ["12345678", "12345678", "12345678"]),
+    Row(12, ["1234567", "1234567", "1234567"]),
+  ]
+
+  @Test(arguments: [4, 8, 9, 16, 23, 40, 1 << 20])
+  func plainRecordsAndOthersAreReadAlike(bufferSize: Int) throws {
+    let folder = try TemporaryFolder()
+    let path = try folder.write("plain.csv", Self.plainAndOtherText)
+    // The 70-field row is ragged against the three-field header: the error names it.
+    #expect(
+      throws: IngestError.raggedRow(
+        SourceLocation(file: path, line: 13, column: 4), expected: 3, found: 70)
+    ) {
+      try readRows(path, options: smallBuffer(bufferSize))
+    }
+    let reader = try CSVReader(path: path, options: smallBuffer(bufferSize))
+    var rows: [Row] = []
+    #expect(throws: IngestError.self) {
+      try reader.forEachRecord { record in rows.append(Row(record.line, record.strings)) }
+    }
+    #expect(rows == Self.plainAndOtherRows)
+  }
+
+  @Test(arguments: [9, 16, 40, 1 << 20])
+  func manyFieldsOnAPlainRecordAreAllRead(bufferSize: Int) throws {
+    let folder = try TemporaryFolder()
+    let names = (0..<70).map { "c\($0)" }
+    let values = (0..<70).map { "v\($0)" }
+    let text =
+      names.joined(separator: ",") + "\n" + values.joined(separator: ",") + "\n"
+      + values.joined(separator: ",") + "\n"
+    let path = try folder.write("wide.csv", text)
+    let rows = try readRows(path, options: smallBuffer(bufferSize))
+    #expect(rows == [Row(2, values), Row(3, values)])
+  }
+
+  /// Line ends counted a word at a time equal those counted byte by byte: all LFs (the most
+  /// each byte's sum holds), none, and a pseudo-random mix of LF, CR, CRLF and other bytes, at
+  /// lengths around the 255-word blocks of the sums.
+  @Test(arguments: [0, 1, 7, 8, 9, 2039, 2040, 2041, 4096, 20_001])
+  func lineEndsCountedByWordEqualThoseCountedByByte(count: Int) {
+    func naive(_ bytes: [UInt8]) -> Int {
+      var lines = 0
+      for (i, b) in bytes.enumerated() {
+        if b == 0x0A || (b == 0x0D && (i + 1 == bytes.count || bytes[i + 1] != 0x0A)) {
+          lines += 1
+        }
+      }
+      return lines
+    }
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    let mixed: [UInt8] = (0..<count).map { _ in
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      switch state >> 61 {
+      case 0: return 0x0A
+      case 1: return 0x0D
+      default: return UInt8(truncatingIfNeeded: state >> 33)
+      }
+    }
+    for bytes in [
+      [UInt8](repeating: 0x0A, count: count), [UInt8](repeating: 0x41, count: count), mixed,
+    ] {
+      let counted = bytes.withUnsafeBufferPointer { countLineEnds($0.baseAddress!, count: count) }
+      #expect(counted == naive(bytes))
+    }
+  }
 }

@@ -282,9 +282,75 @@ struct TabulationBlocksTests {
     // Independent check of one stratum: G0 age 0 has 0 events on its own row and 1 on the
     // repeat, 1000 + 10 population, two rows.
     #expect(expected[0] == "G0 0 1.0 1010.0 2")
+    // Each label's first row: G1's is line 21 (the header, then G0's 19 rows).
+    #expect(
+      sequential.groupFirstSeen[1]
+        == SourceLocation(file: path, line: 21, column: 1, columnName: "group"))
+    #expect(sequential.groupFirstSeen.count == groups)
     for workers in [2, 3] {
       let parallel = try Tabulator.tabulate(path, request: request, workers: workers).counts
       #expect(described(parallel) == expected)
+      #expect(parallel.groupFirstSeen == sequential.groupFirstSeen)
+    }
+  }
+
+  /// Labels with spaces or tabs around them are trimmed; counts that are not plain digits
+  /// (spaces, thousands separators, a sign, a fraction, an exponent, 16 digits, missing and
+  /// suppressed markers) are read as ``CountValue`` reads them, next to plain ones.
+  @Test func tabulationTrimsLabelsAndReadsEveryFormOfCount() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      UUID().uuidString)
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let text = """
+      group,age,events,population
+      A,0-4,5,100
+       A ,0-4, 7,"1,000"
+      	A	,0-4,+2,1e3
+      B,0-4,1.5,1234567890123456
+      B, 0-4 ,NA,<5
+      B,0-4,*,
+      B,5-9,007,0
+
+      """
+    let path = folder.appendingPathComponent("forms.csv").path
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    let request = TabulationRequest(
+      group: "group", age: "age", events: "events", population: "population")
+    let counts = try Tabulator.tabulate(path, request: request, workers: 1).counts
+    #expect(counts.groups.strings == ["A", "B"])
+    #expect(counts.ages.strings == ["0-4", "5-9"])
+    let totals = counts.stratumTotals
+    #expect(totals.count == 3)
+    // A, 0-4: 5 + 7 + 2 events, 100 + 1,000 + 1e3 population, three rows.
+    #expect(totals[0].events == 14)
+    #expect(totals[0].eventsSquared == 25 + 49 + 4)
+    #expect(totals[0].population == 2100)
+    #expect(totals[0].rows == 3)
+    // B, 0-4: 1.5 events, one missing and one suppressed; 1234567890123456 population, one
+    // suppressed and one missing.
+    #expect(totals[1].events == 1.5)
+    #expect(totals[1].eventsMissing == 1)
+    #expect(totals[1].eventsSuppressed == 1)
+    #expect(totals[1].population == 1_234_567_890_123_456)
+    #expect(totals[1].populationSuppressed == 1)
+    #expect(totals[1].populationMissing == 1)
+    #expect(totals[2].events == 7)
+    #expect(totals[2].population == 0)
+    #expect(
+      counts.groupFirstSeen == [
+        SourceLocation(file: path, line: 2, column: 1, columnName: "group"),
+        SourceLocation(file: path, line: 5, column: 1, columnName: "group"),
+      ])
+    // A bad count names its line and column, as before.
+    let bad = folder.appendingPathComponent("bad.csv").path
+    try "group,age,events,population\nA,0-4,5,100\nA,0-4,-3,100\n".write(
+      toFile: bad, atomically: true, encoding: .utf8)
+    #expect(
+      throws: IngestError.negativeCount(
+        SourceLocation(file: bad, line: 3, column: 3, columnName: "events"), text: "-3")
+    ) {
+      try Tabulator.tabulate(bad, request: request, workers: 1)
     }
   }
 
