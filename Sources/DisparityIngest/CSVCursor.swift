@@ -396,6 +396,9 @@ final class CSVCursor {
       if bufferOffset + pos >= stop { return nil }
       var plainFields = 0
       var plainHighBits: UInt8 = 0
+      // The plain path repeats the checks of the `.record` case below (blank line, field
+      // count, UTF-8) rather than share them through an `Outcome`: sharing them cost the 3M-row
+      // record-level run 5% more instructions (2,632 M against 2,767 M, callgrind).
       if let next = parsePlain(&plainFields, &plainHighBits) {
         let recordLine = line
         let start = pos

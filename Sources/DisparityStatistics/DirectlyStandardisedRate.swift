@@ -167,7 +167,7 @@ public struct DirectlyStandardisedRate: Sendable, Hashable, RateEstimate {
     var squaredWeightSum = 0.0
     var present = 0
     for (w, n) in zip(weights, populations) where n > 0 {
-      maximumWeight = present == 0 ? w : max(maximumWeight, w)
+      maximumWeight = max(maximumWeight, w)  // weights are ≥ 0: as the filtered max ?? 0
       weightSum += w
       squaredWeightSum += w * w
       present += 1
