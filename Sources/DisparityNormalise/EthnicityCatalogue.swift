@@ -70,6 +70,12 @@ public struct EthnicityCatalogue: Sendable {
   let totalPrefixes: [String]
   /// Keys of leading words dropped before reading a value ("ethnicity minor"), longest first.
   let stripPrefixes: [String]
+  /// Every single-word key that could stop a plain ASCII word being kept as it is under `raw`
+  /// (a label, a collective term, a total, or a word the key rules rewrite); see
+  /// ``EthnicityNormaliser/keptPlainWord(_:)``.
+  let rawWordBlockers: Set<String>
+  /// The length in UTF-8 bytes of the longest extra code (see ``extraCodes``).
+  let longestExtraCode: Int
 
   /// The names accepted by ``scheme(named:)``.
   public var schemeNames: [String] { schemes.map(\.id) }
@@ -142,6 +148,16 @@ public struct EthnicityCatalogue: Sendable {
     collectiveTerms = loader.collectiveTerms
     totalPrefixes = loader.totalPrefixes
     stripPrefixes = loader.stripPrefixes.sorted { $0.count > $1.count }
+    // A superset is safe: a word found here is read by the general rules.
+    var blockers: Set<String> = ["and", "or", "groups", "backgrounds", "ethnicity", "ethnicities"]
+    blockers.insert("total")
+    for key in loader.labelIndex.keys where !key.utf8.contains(0x20) { blockers.insert(key) }
+    for term in loader.collectiveTerms where !term.key.utf8.contains(0x20) {
+      blockers.insert(term.key)
+    }
+    for prefix in loader.totalPrefixes where !prefix.utf8.contains(0x20) { blockers.insert(prefix) }
+    rawWordBlockers = blockers
+    longestExtraCode = loader.extraCodes.values.flatMap(\.keys).map(\.utf8.count).max() ?? 0
   }
 
   /// The concept of a scheme's group.

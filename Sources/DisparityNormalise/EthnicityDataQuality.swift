@@ -30,10 +30,12 @@ public struct EthnicityDataQuality: Sendable {
   public private(set) var rowsRead = 0
   /// Sum of the weights added.
   public private(set) var totalWeight: Double = 0
-  var groups: [String: Tally] = [:]
-  var groupLabels: [String: String] = [:]
-  var firstSeen: [String] = []
-  var statusTallies: [EthnicityStatus: Tally] = [:]
+  /// Group code → its position in ``groupEntries``.
+  var groupSlots: [String: Int] = [:]
+  /// The groups in order of first appearance, with their labels and tallies.
+  var groupEntries: [(code: String, label: String, tally: Tally)] = []
+  /// The tally of each status that has been added, by ``statusSlot(_:)``.
+  var statusTallies: [Tally?] = Array(repeating: nil, count: 6)
   var flagged: [EthnicityStatus: [String: FlaggedValue]] = [:]
   var losses: [String: Tally] = [:]
 
@@ -45,9 +47,39 @@ public struct EthnicityDataQuality: Sendable {
   /// Makes room for `count` groups in all, so that adding thousands of distinct values (areas
   /// or practices under `raw`) does not re-hash the tallies as they grow.
   public mutating func reserveCapacity(groups count: Int) {
-    groups.reserveCapacity(count)
-    groupLabels.reserveCapacity(count)
-    firstSeen.reserveCapacity(count)
+    groupSlots.reserveCapacity(count)
+    groupEntries.reserveCapacity(count)
+  }
+
+  /// The position of a status in ``statusTallies``.
+  static func statusSlot(_ status: EthnicityStatus) -> Int {
+    switch status {
+    case .group: 0
+    case .notStated: 1
+    case .notKnown: 2
+    case .collective: 3
+    case .total: 4
+    case .unmapped: 5
+    }
+  }
+
+  /// Adds `tally` to the status at `slot` of ``statusTallies``.
+  mutating func addStatus(_ slot: Int, _ tally: Tally) {
+    var total = statusTallies[slot] ?? Tally()
+    total.add(tally)
+    statusTallies[slot] = total
+  }
+
+  /// The position of group `code` in ``groupEntries``, added with `label` if it is new.
+  ///
+  /// One hash of the code per call: with a dictionary of tallies and another of labels, adding
+  /// each of tens of thousands of raw labels cost about 1,400 instructions.
+  mutating func groupSlot(_ code: String, label: @autoclosure () -> String) -> Int {
+    let next = groupEntries.count
+    func read(_ slot: inout Int) -> Int { slot }
+    let slot = read(&groupSlots[code, default: next])
+    if slot == next { groupEntries.append((code, label(), Tally())) }
+    return slot
   }
 
   /// Counts `rows` rows (`weight` people or events) of one raw value with its classification.
@@ -56,17 +88,11 @@ public struct EthnicityDataQuality: Sendable {
   ) {
     rowsRead += rows
     totalWeight += weight
-    statusTallies[classification.status, default: Tally()].add(rows: rows, weight: weight)
+    addStatus(Self.statusSlot(classification.status), Tally(rows: rows, weight: weight))
     switch classification.status {
     case .group, .notStated, .notKnown:
-      let key = classification.code
-      // One lookup for a group seen before (tens of thousands of raw labels may be added).
-      let known = groups.count
-      groups[key, default: Tally()].add(rows: rows, weight: weight)
-      if groups.count != known {
-        firstSeen.append(key)
-        groupLabels[key] = classification.label
-      }
+      let slot = groupSlot(classification.code, label: classification.label)
+      groupEntries[slot].tally.add(rows: rows, weight: weight)
     case .collective, .unmapped, .total:
       let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
       flagged[classification.status, default: [:]][
@@ -82,15 +108,12 @@ public struct EthnicityDataQuality: Sendable {
   public mutating func merge(_ other: EthnicityDataQuality) {
     rowsRead += other.rowsRead
     totalWeight += other.totalWeight
-    for key in other.firstSeen {
-      if groups[key] == nil {
-        firstSeen.append(key)
-        groupLabels[key] = other.groupLabels[key]
-      }
-      groups[key, default: Tally()].add(other.groups[key]!)
+    for entry in other.groupEntries {
+      let slot = groupSlot(entry.code, label: entry.label)
+      groupEntries[slot].tally.add(entry.tally)
     }
-    for (status, tally) in other.statusTallies {
-      statusTallies[status, default: Tally()].add(tally)
+    for (slot, tally) in other.statusTallies.enumerated() {
+      if let tally { addStatus(slot, tally) }
     }
     for (status, values) in other.flagged {
       for (value, flaggedValue) in values {
@@ -112,19 +135,21 @@ public struct EthnicityDataQuality: Sendable {
   /// The first `limit` entries of ``groupCounts``, and how many there are in all (without
   /// looking up the rest: `raw` may have tens of thousands of groups).
   func groupCounts(first limit: Int) -> [(code: String, label: String, tally: Tally)] {
-    groupOrder.prefix(limit).map { ($0, groupLabels[$0] ?? $0, groups[$0]!) }
-  }
-
-  /// The codes of ``groupCounts``, in its order.
-  private var groupOrder: [String] {
-    scheme.isRaw ? firstSeen : scheme.groups.map(\.code).filter { groups[$0] != nil }
+    if scheme.isRaw { return Array(groupEntries.prefix(limit)) }
+    return scheme.groups.lazy.compactMap { groupSlots[$0.code] }.prefix(limit).map {
+      groupEntries[$0]
+    }
   }
 
   /// The number of groups in ``groupCounts``.
-  var groupCount: Int { groupOrder.count }
+  var groupCount: Int {
+    scheme.isRaw ? groupEntries.count : scheme.groups.filter { groupSlots[$0.code] != nil }.count
+  }
 
   /// Rows and weight with a given status.
-  public func tally(_ status: EthnicityStatus) -> Tally { statusTallies[status] ?? Tally() }
+  public func tally(_ status: EthnicityStatus) -> Tally {
+    statusTallies[Self.statusSlot(status)] ?? Tally()
+  }
 
   /// Percentage of the total weight that is not stated.
   public var percentNotStated: Double { percent(.notStated) }

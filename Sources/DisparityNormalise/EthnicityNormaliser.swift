@@ -200,7 +200,10 @@ public struct EthnicityNormaliser: Sendable {
   /// rules for several words (prefixes, qualifiers, combinations, subtotals) cannot apply to it.
   /// Skipping them keeps raw groupings with thousands of distinct labels (areas, practices) fast.
   /// Returns `nil` when the full reading is needed.
-  func readRawToken(_ trimmed: String) -> EthnicityClassification? {
+  ///
+  /// `readingInFull` skips the byte-level shortcut for plain words (for tests that the two agree).
+  func readRawToken(_ trimmed: String, readingInFull: Bool = false) -> EthnicityClassification? {
+    if !readingInFull, let kept = keptPlainWord(trimmed) { return kept }
     // The same test on the bytes of plain ASCII (nearly every label), without reading
     // characters.
     let ascii = trimmed.utf8.allSatisfy { $0 < 0x80 }
@@ -224,6 +227,50 @@ public struct EthnicityNormaliser: Sendable {
       return nil
     }
     if readLocalCode(trimmed) != nil { return nil }
+    return EthnicityClassification(
+      code: trimmed, label: trimmed, status: .group,
+      rule: "raw: label kept (a single word that is no code, label or total)")
+  }
+
+  /// For `raw`, the classification of a plain word (ASCII letters and digits, at least one
+  /// letter, longer than any code) that is not a label, collective term or total: kept as it is.
+  /// `nil` when the general reading of ``readRawToken(_:)`` is needed.
+  ///
+  /// The same decision as the general reading, made in one pass over the bytes and one set
+  /// lookup: there, `uppercased()`, `lowercased()`, the code tables and the list of collective
+  /// terms cost about 6,000 instructions per label, which dominated raw groupings with tens of
+  /// thousands of distinct labels (areas, practices).
+  func keptPlainWord(_ trimmed: String) -> EthnicityClassification? {
+    let count = trimmed.utf8.count
+    // Shorter words may be codes (letters, numbers, local codes such as "A1"): read in full.
+    guard count > 2, count > catalogue.longestExtraCode else { return nil }
+    let shape: (plain: Bool, hasUpper: Bool)? = trimmed.utf8.withContiguousStorageIfAvailable {
+      bytes in
+      var hasLetter = false
+      var hasUpper = false
+      for b in bytes {
+        if b >= 0x61 && b <= 0x7A {
+          hasLetter = true
+        } else if b >= 0x41 && b <= 0x5A {
+          hasLetter = true
+          hasUpper = true
+        } else if b < 0x30 || b > 0x39 {
+          return (false, false)
+        }
+      }
+      // All digits is a number: a code of the numeric scheme or kept with its own rule.
+      return (hasLetter, hasUpper)
+    }
+    guard let shape, shape.plain else { return nil }
+    let word =
+      shape.hasUpper
+      ? String(unsafeUninitializedCapacity: count) { out in
+        trimmed.utf8.withContiguousStorageIfAvailable { bytes in
+          for (i, b) in bytes.enumerated() { out[i] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+          return count
+        } ?? 0
+      } : trimmed
+    guard word.utf8.count == count, !catalogue.rawWordBlockers.contains(word) else { return nil }
     return EthnicityClassification(
       code: trimmed, label: trimmed, status: .group,
       rule: "raw: label kept (a single word that is no code, label or total)")

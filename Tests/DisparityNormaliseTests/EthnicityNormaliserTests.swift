@@ -302,3 +302,35 @@ struct EthnicityTextFastPathTests {
     }
   }
 }
+
+/// The byte-level shortcut for plain words under `raw` decides as the full reading does.
+struct RawPlainWordTests {
+  @Test func plainWordShortcutAgreesWithFullReading() throws {
+    let catalogue = try EthnicityCatalogue.builtIn()
+    var words = Array(catalogue.rawWordBlockers)
+    words += catalogue.labelIndex.keys.filter { !$0.contains(" ") }
+    words += catalogue.extraCodes.values.flatMap(\.keys)
+    words += [
+      "G00000", "g00001", "E01000001", "Area12", "ABC", "abc", "A1B", "Total", "TOTAL", "ALL",
+      "All", "Groups", "BACKGROUNDS", "Ethnicity", "ethnicities", "AND", "Or", "BAME", "bme",
+      "Other", "OTHER", "White", "WHITE", "Chinese", "Traveller", "Arab", "123", "0042", "A",
+      "Z", "99", "98", "1A", "AB", "Ab", "XYZ", "X99", "T12", "W1", "zz", "Mixed", "Roma",
+      "Gypsy", "Irish", "unknown", "Unknown", "NULL", "null", "refused", "Refused",
+    ]
+    for word in words { words.append(word.uppercased()) }
+    for target in ["raw"] {
+      for options in [
+        EthnicityNormaliser.Options(),
+        EthnicityNormaliser.Options(letterCodes: .nhsWales, numericCodes: "ons-2011"),
+      ] {
+        let normaliser = try EthnicityNormaliser(
+          catalogue: catalogue, target: target, options: options)
+        for word in words {
+          #expect(
+            normaliser.readRawToken(word) == normaliser.readRawToken(word, readingInFull: true),
+            "\(word)")
+        }
+      }
+    }
+  }
+}
