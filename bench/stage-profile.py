@@ -29,7 +29,7 @@ import tempfile
 # (stage, substrings of a mangled Swift symbol), innermost stages first: a sample belongs to the
 # first stage any frame of its stack names.
 STAGES = [
-    ("merge of parallel partials", ["StrataCountsV5merge"]),
+    ("merge of parallel partials", ["StrataCountsV5merge", "StrataCountsV6absorb"]),
     ("tabulation (read, parse, count)", ["TabulatorO8tabulate", "CSVReaderC14parallelReduce"]),
     ("loading the classifications", ["EthnicityCatalogue"]),
     ("classification of labels", ["GroupClassifierV8classify"]),

@@ -207,9 +207,11 @@ struct GroupClassifier: Sendable {
   ) throws -> [GroupPlacement] {
     var weights = [Double](repeating: 0, count: counts.groups.count)
     var rows = [Int](repeating: 0, count: counts.groups.count)
-    for (key, t) in zip(counts.stratumKeys, counts.stratumTotals) {
-      weights[Int(key.group)] += t.events
-      rows[Int(key.group)] += t.rows
+    counts.forEachBlock { keys, totals in
+      for (key, t) in zip(keys, totals) {
+        weights[Int(key.group)] += t.events
+        rows[Int(key.group)] += t.rows
+      }
     }
     var placements: [GroupPlacement] = []
     placements.reserveCapacity(counts.groups.count)
@@ -650,45 +652,43 @@ struct Cube: Sendable {
     let ageCount = counts.ages.count
     // The band of each age id (0 without ages), read without an optional per stratum.
     let bandOf = (0..<ageCount).map { bandOfAge?[$0] ?? 0 }
-    try counts.stratumKeys.withUnsafeBufferPointer { keys in
-      try counts.stratumTotals.withUnsafeBufferPointer { totals in
-        try codeOf.withUnsafeBufferPointer { codeOf in
-          for i in 0..<keys.count {
-            let key = keys[i]
-            let code = codeOf[Int(key.group)]
-            if code < 0 {
-              // The population of unknown and excluded labels is not used; their events are
-              // tallied.
-              if addsEvents {
-                if s < 0 { try makeStratum() }
-                seenOther = true
-                if case .unknown = groups[Int(key.group)] {
-                  unknown += totals[i].events
-                } else {
-                  excluded += totals[i].events
-                }
-              }
-              continue
-            }
-            var r = Int(row[code])
-            if r < 0 {
-              if s < 0 { try makeStratum() }
-              r = rowCode.count
-              row[code] = Int32(r)
-              rowCode.append(code)
-            }
-            let b = key.age >= 0 ? bandOf[Int(key.age)] : 0
-            let t = totals[i]
+    try counts.forEachBlock { keys, totals in
+      try codeOf.withUnsafeBufferPointer { codeOf in
+        for i in 0..<keys.count {
+          let key = keys[i]
+          let code = codeOf[Int(key.group)]
+          if code < 0 {
+            // The population of unknown and excluded labels is not used; their events are
+            // tallied.
             if addsEvents {
-              eventSums[r * bands + b] += t.events
-              incompleteEvents[r] += t.eventsMissing + t.eventsSuppressed
-              valueCounts[r] += Double(t.rows - t.eventsMissing - t.eventsSuppressed)
-              valueSquares[r] += t.eventsSquared
+              if s < 0 { try makeStratum() }
+              seenOther = true
+              if case .unknown = groups[Int(key.group)] {
+                unknown += totals[i].events
+              } else {
+                excluded += totals[i].events
+              }
             }
-            if addsPopulation {
-              populationSums[r * bands + b] += t.population
-              incompletePopulation[r] += t.populationMissing + t.populationSuppressed
-            }
+            continue
+          }
+          var r = Int(row[code])
+          if r < 0 {
+            if s < 0 { try makeStratum() }
+            r = rowCode.count
+            row[code] = Int32(r)
+            rowCode.append(code)
+          }
+          let b = key.age >= 0 ? bandOf[Int(key.age)] : 0
+          let t = totals[i]
+          if addsEvents {
+            eventSums[r * bands + b] += t.events
+            incompleteEvents[r] += t.eventsMissing + t.eventsSuppressed
+            valueCounts[r] += Double(t.rows - t.eventsMissing - t.eventsSuppressed)
+            valueSquares[r] += t.eventsSquared
+          }
+          if addsPopulation {
+            populationSums[r * bands + b] += t.population
+            incompletePopulation[r] += t.populationMissing + t.populationSuppressed
           }
         }
       }
@@ -755,21 +755,23 @@ struct Cube: Sendable {
     var positions = CellPositions(
       codes: codes.count, possibleStrata: counts.byCombinations.count + strata.count + 1)
     let bands = bandCount
-    for (key, t) in zip(counts.stratumKeys, counts.stratumTotals) {
-      let code = codeOf[Int(key.group)]
-      if code < 0 && other == nil { continue }
-      let place =
-        try places.places[Int(key.by) + 1]
-        ?? self.place(key.by, in: &places, counts: counts, population: population)
-      let s = place.stratum
-      guard code >= 0 else {
-        other?(&strata[s], groups[Int(key.group)], t)
-        continue
+    try counts.forEachBlock { keys, totals in
+      for (key, t) in zip(keys, totals) {
+        let code = codeOf[Int(key.group)]
+        if code < 0 && other == nil { continue }
+        let place =
+          try places.places[Int(key.by) + 1]
+          ?? self.place(key.by, in: &places, counts: counts, population: population)
+        let s = place.stratum
+        guard code >= 0 else {
+          other?(&strata[s], groups[Int(key.group)], t)
+          continue
+        }
+        let c = positions.position(stratum: s, code: code) {
+          strata[s].position(of: codes[code], number: code, bands: bands)
+        }
+        add(&strata[s].cells[c], key, t, place)
       }
-      let c = positions.position(stratum: s, code: code) {
-        strata[s].position(of: codes[code], number: code, bands: bands)
-      }
-      add(&strata[s].cells[c], key, t, place)
     }
   }
 

@@ -120,7 +120,7 @@ extension CSVReader {
     workers: Int,
     initial: @Sendable () -> Partial,
     body: @Sendable (inout Partial, CSVRecord) throws -> Void,
-    merge: (inout Partial, Partial) throws -> Void
+    merge: (inout Partial, consuming Partial) throws -> Void
   ) throws -> Partial {
     try parallelReduce(
       workers: workers, initialForChunk: { _ in initial() }, body: body, merge: merge)
@@ -142,7 +142,7 @@ extension CSVReader {
     workers: Int,
     initialForChunk: @Sendable (CSVChunk) -> Partial,
     body: @Sendable (inout Partial, CSVRecord) throws -> Void,
-    merge: (inout Partial, Partial) throws -> Void
+    merge: (inout Partial, consuming Partial) throws -> Void
   ) throws -> Partial {
     var info = stat()
     let size = !isStream && fstat(fd, &info) == 0 ? Int(info.st_size) : 0
@@ -234,14 +234,17 @@ extension CSVReader {
           from: expectedOffset, line: expectedLine, stop: stops[k],
           initial: { initialForChunk(chunks[k]) }, body: body)
       }
-      let outcome = try result.get()
-      if accumulated == nil {
-        accumulated = outcome.partial
-      } else {
-        try merge(&accumulated!, outcome.partial)
-      }
+      // Handed on without a copy, so that `merge` may change the partial result's arrays in
+      // place (the only references to them are the ones passed on).
+      let outcome = try (consume result).get()
       expectedOffset = outcome.endOffset
       expectedLine = outcome.endLine
+      let partial = (consume outcome).partial
+      if accumulated == nil {
+        accumulated = consume partial
+      } else {
+        try merge(&accumulated!, consume partial)
+      }
     }
     return accumulated!
   }

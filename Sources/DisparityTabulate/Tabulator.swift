@@ -128,11 +128,10 @@ public enum Tabulator {
       workers: workers * (size >= severalChunksBytes ? chunksPerWorker : 1),
       initialForChunk: { chunk in State(chunk: chunk, file: file, columns: columns) },
       body: { state, record in try add(record, columns: columns, to: &state) },
-      merge: { into, part in
+      merge: { (into: inout State, part: consuming State) in
         into.flushPending()
-        var part = part
         part.flushPending()
-        into.counts.merge(part.counts)
+        into.counts.absorb(&part.counts)
       }
     )
     state.finish()
@@ -197,17 +196,17 @@ public enum Tabulator {
     static let mostReservedStrata = 1 << 22
 
     /// Makes room for the strata the rest of the chunk is expected to add, at the rate of
-    /// strata per byte so far; the first chunk's state, into which the others are merged, makes
-    /// room for the whole file's.
+    /// strata per byte so far (the merge keeps the other chunks' many new strata in their own
+    /// arrays: see ``StrataCounts/absorb(_:)``).
     ///
     /// Aggregated inputs have a stratum per row. Grown by doubling, the counts' arrays copied
     /// every stratum about once more and left freed buffers as large as themselves, all
     /// touched memory that a fresh process pays for in page faults (about a fifth of the
-    /// tabulation's time on 380,000 strata), and the merge copied the first chunk's strata
-    /// again. Memory that is reserved but not used is never touched.
+    /// tabulation's time on 380,000 strata). Memory that is reserved but not used is never
+    /// touched.
     mutating func reserveExpectedStrata() {
       reserved = true
-      let bytes = chunk.index == 0 ? chunk.fileByteCount : chunk.byteCount
+      let bytes = chunk.byteCount
       guard bytesRead > 0, bytes > bytesRead else { return }
       let expected = Double(counts.strataCount) * Double(bytes) / Double(bytesRead) * 1.05
       counts.reserveStrata(Int(min(expected, Double(Self.mostReservedStrata))))

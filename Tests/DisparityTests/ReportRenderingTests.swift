@@ -250,6 +250,83 @@ struct TabulationBlocksTests {
     #expect(merged.grandTotal.events == sequential.grandTotal.events)
   }
 
+  /// Merges of many new strata keep them as blocks of their own (see
+  /// ``StrataCounts/absorb(_:)``); the strata, their order and their totals are still those of
+  /// one pass when later parts add to strata held in an earlier block, through the dense table
+  /// and through the hash index (strata with `--by` values), and when a merged part has blocks
+  /// of its own.
+  @Test func strataCountsMergedInLargeBlocksEqualOnePass() {
+    // 2,400 groups x 3 ages without --by (dense table) and with --by "x" (hash index): a
+    // part of 14,400 strata, well past StrataCounts.leastBlock, ...
+    var rows: [(group: String, age: String, by: String?, events: Double)] = []
+    for g in 0..<2_400 {
+      for a in 0..<3 {
+        rows.append(("G\(g)", "\(a)", nil, Double(g + a + 1)))
+        rows.append(("G\(g)", "\(a)", "x", Double(2 * g + a)))
+      }
+    }
+    // ... then strata of the first parts again (held in their blocks once merged), new ones,
+    // and a label seen before with a new age.
+    for g in stride(from: 0, to: 2_400, by: 7) {
+      rows.append(("G\(g)", "1", nil, 1))
+      rows.append(("G\(g)", "2", "x", 2))
+    }
+    for g in 2_400..<4_000 { rows.append(("G\(g)", "0", "y", 3)) }
+    rows.append(("G5", "9", nil, 4))
+    func tabulate(
+      _ part: ArraySlice<(group: String, age: String, by: String?, events: Double)>
+    ) -> StrataCounts {
+      var counts = StrataCounts()
+      for row in part {
+        var t = StratumTotals()
+        t.events = row.events
+        t.rows = 1
+        let by = row.by.map { counts.byCombinations.id(for: $0) } ?? -1
+        counts.add(
+          RawStratumKey(
+            group: counts.groups.id(for: row.group), age: counts.ages.id(for: row.age), by: by),
+          t)
+      }
+      return counts
+    }
+    func described(_ c: StrataCounts) -> [String] {
+      zip(c.stratumKeys, c.stratumTotals).map {
+        let by = $0.by < 0 ? "-" : c.byCombinations.string($0.by)
+        return "\(c.groups.string($0.group)) \(c.ages.string($0.age)) \(by) \($1.events) \($1.rows)"
+      }
+    }
+    let sequential = tabulate(rows[...])
+    let cuts = [0, 4_800, 9_600, 14_400, 15_100, rows.count]
+    var merged = StrataCounts()
+    for k in 0..<(cuts.count - 1) {
+      var part = tabulate(rows[cuts[k]..<cuts[k + 1]])
+      merged.absorb(&part)
+      #expect(part.strataCount == 0)
+    }
+    #expect(merged.strataCount == 2 * 2_400 * 3 + 1_600 + 1)
+    #expect(described(merged) == described(sequential))
+    var blockCount = 0
+    merged.forEachBlock { keys, totals in
+      #expect(keys.count == totals.count)
+      blockCount += 1
+    }
+    #expect(blockCount > 1)
+    // Counts that already have blocks, merged into others (a second input file).
+    var twice = tabulate(rows[0..<1])
+    twice.merge(merged)
+    #expect(described(twice).dropFirst() == described(sequential).dropFirst())
+    #expect(twice.stratumTotals[0].events == 2 * sequential.stratumTotals[0].events)
+    // The merged counts are a value: merging them elsewhere left them as they were.
+    #expect(described(merged) == described(sequential))
+    // Adding to a stratum by key finds it in its block.
+    let last = merged.stratumKeys[merged.strataCount - 2]
+    var t = StratumTotals()
+    t.events = 100
+    merged.add(last, t)
+    #expect(merged.stratumTotals[merged.strataCount - 2].events == 103)
+    #expect(merged.strataCount == 2 * 2_400 * 3 + 1_600 + 1)
+  }
+
   /// An aggregated file with more strata than ``Tabulator/State/manyStrata`` (so that room is
   /// made for the rest, from an estimate) gives the same strata and totals read in parallel as
   /// in one pass, however far off the estimate: here the first part of the file is dense in
