@@ -58,16 +58,18 @@ public struct DirectlyStandardisedRate: Sendable, Hashable, RateEstimate {
     multiplier: Double = 100_000
   ) throws(StatisticsError) {
     try validateBandValues(events, "events")
-    let weights = try Self.weights(populations: populations, standard: standard, events: events)
-    var rate = 0.0
-    var variance = 0.0
-    for (i, x) in events.enumerated() where x > 0 {
-      rate += weights[i] * x
-      variance += weights[i] * weights[i] * x
+    let sums = try Self.withWeights(populations: populations, standard: standard, events: events) {
+      weights in
+      var sums = WeightSums(weights, populations: populations)
+      for (i, x) in events.enumerated() where x > 0 {
+        sums.rate += weights[i] * x
+        sums.variance += weights[i] * weights[i] * x
+      }
+      return sums
     }
     try self.init(
-      total: events.reduce(0, +), populations: populations, weights: weights, rate: rate,
-      variance: variance, levels: levels, method: method, multiplier: multiplier)
+      total: events.reduce(0, +), populations: populations, sums: sums, levels: levels,
+      method: method, multiplier: multiplier)
   }
 
   /// Standardises events that may repeat within a person (PHE 2.1 `independent_events = FALSE`).
@@ -96,24 +98,58 @@ public struct DirectlyStandardisedRate: Sendable, Hashable, RateEstimate {
       try validateBandValues(people, "people with repeat events in band \(i + 1), frequency")
       for (k, count) in people.enumerated() { events[i] += eventFrequencies[k] * count }
     }
-    let weights = try Self.weights(populations: populations, standard: standard, events: events)
-    var rate = 0.0
-    var variance = 0.0
-    for (i, people) in peopleByFrequency.enumerated() where events[i] > 0 {
-      rate += weights[i] * events[i]
-      for (k, count) in people.enumerated() {
-        variance += eventFrequencies[k] * eventFrequencies[k] * weights[i] * weights[i] * count
+    let sums = try Self.withWeights(populations: populations, standard: standard, events: events) {
+      weights in
+      var sums = WeightSums(weights, populations: populations)
+      for (i, people) in peopleByFrequency.enumerated() where events[i] > 0 {
+        sums.rate += weights[i] * events[i]
+        for (k, count) in people.enumerated() {
+          sums.variance +=
+            eventFrequencies[k] * eventFrequencies[k] * weights[i] * weights[i] * count
+        }
       }
+      return sums
     }
     try self.init(
-      total: events.reduce(0, +), populations: populations, weights: weights, rate: rate,
-      variance: variance, levels: levels, method: method, multiplier: multiplier)
+      total: events.reduce(0, +), populations: populations, sums: sums, levels: levels,
+      method: method, multiplier: multiplier)
   }
 
-  /// w_i = s_i / (Σs · n_i), with 0 for bands with no population (validated to have no events).
-  private static func weights(
-    populations: [Double], standard: [Double], events: [Double]
-  ) throws(StatisticsError) -> [Double] {
+  /// What a rate and its intervals need from the band weights: the rate and variance (before
+  /// the multiplier), and the largest and mean weights of the bands with population.
+  private struct WeightSums {
+    var rate = 0.0
+    var variance = 0.0
+    /// w_M, for Fay–Feuer and for Dobson at O = 0.
+    var maximumWeight = 0.0
+    /// The mean weight and mean squared weight, for Tiwari.
+    var meanWeight = 0.0
+    var meanSquaredWeight = 0.0
+
+    /// The largest and mean weights of the bands with population, in one pass in band order
+    /// (the sums are the same as over a filtered array, without building it: the filter's
+    /// growing array was half of the initialiser's cost for 20,000 groups).
+    init(_ weights: UnsafeMutableBufferPointer<Double>, populations: [Double]) {
+      var weightSum = 0.0
+      var squaredWeightSum = 0.0
+      var present = 0
+      for (w, n) in zip(weights, populations) where n > 0 {
+        maximumWeight = max(maximumWeight, w)  // weights are ≥ 0: as the filtered max ?? 0
+        weightSum += w
+        squaredWeightSum += w * w
+        present += 1
+      }
+      meanWeight = weightSum / Double(max(present, 1))
+      meanSquaredWeight = squaredWeightSum / Double(max(present, 1))
+    }
+  }
+
+  /// Calls `body` with the band weights w_i = s_i / (Σs · n_i), 0 for bands with no population
+  /// (validated to have no events), and returns what it sums from them.
+  private static func withWeights(
+    populations: [Double], standard: [Double], events: [Double],
+    _ body: (UnsafeMutableBufferPointer<Double>) -> WeightSums
+  ) throws(StatisticsError) -> WeightSums {
     guard !events.isEmpty else { throw StatisticsError(.noBands) }
     guard populations.count == events.count else {
       throw StatisticsError(
@@ -132,22 +168,22 @@ public struct DirectlyStandardisedRate: Sendable, Hashable, RateEstimate {
     }
     let total = standard.reduce(0, +)
     guard total > 0 else { throw StatisticsError(.standardSumsToZero) }
-    var weights = [Double](repeating: 0, count: events.count)
-    for i in events.indices {
-      if populations[i] == 0 {
-        if events[i] > 0 {
-          throw StatisticsError(.eventsWithoutPopulation(band: i + 1, events: events[i]))
-        }
-      } else {
-        weights[i] = standard[i] / (total * populations[i])
-      }
+    for i in events.indices where populations[i] == 0 && events[i] > 0 {
+      throw StatisticsError(.eventsWithoutPopulation(band: i + 1, events: events[i]))
     }
-    return weights
+    // On the stack: an array per rate cost more to allocate (about 500 instructions, most of
+    // it the runtime's look-up of the array's storage type) than the rest of the weights.
+    return withUnsafeTemporaryAllocation(of: Double.self, capacity: events.count) { weights in
+      for i in events.indices {
+        weights[i] = populations[i] == 0 ? 0 : standard[i] / (total * populations[i])
+      }
+      return body(weights)
+    }
   }
 
   private init(
-    total: Double, populations: [Double], weights: [Double], rate: Double, variance: Double,
-    levels: [ConfidenceLevel], method: DirectStandardisationMethod, multiplier: Double
+    total: Double, populations: [Double], sums: WeightSums, levels: [ConfidenceLevel],
+    method: DirectStandardisationMethod, multiplier: Double
   ) throws(StatisticsError) {
     try validateLevels(levels)
     try validateMultiplier(multiplier)
@@ -155,25 +191,14 @@ public struct DirectlyStandardisedRate: Sendable, Hashable, RateEstimate {
     population = populations.reduce(0, +)
     self.multiplier = multiplier
     self.method = method
+    let rate = sums.rate
+    let variance = sums.variance
     value = rate * multiplier
     self.variance = variance * multiplier * multiplier
     flags = countFlags(total)
-
-    // Weights of bands with population: w_M for Fay–Feuer, the means for Tiwari. One pass,
-    // in band order (the sums are the same as over a filtered array, without building it:
-    // the filter's growing array was half of this initialiser's cost for 20,000 groups).
-    var maximumWeight = 0.0
-    var weightSum = 0.0
-    var squaredWeightSum = 0.0
-    var present = 0
-    for (w, n) in zip(weights, populations) where n > 0 {
-      maximumWeight = max(maximumWeight, w)  // weights are ≥ 0: as the filtered max ?? 0
-      weightSum += w
-      squaredWeightSum += w * w
-      present += 1
-    }
-    let meanWeight = weightSum / Double(max(present, 1))
-    let meanSquaredWeight = squaredWeightSum / Double(max(present, 1))
+    let maximumWeight = sums.maximumWeight
+    let meanWeight = sums.meanWeight
+    let meanSquaredWeight = sums.meanSquaredWeight
 
     intervals = levels.map { level in
       let limits: (lower: Double, upper: Double)
