@@ -213,6 +213,8 @@ public struct Analysis: Sendable {
       throw AnalysisError.noKnownGroups(
         spec.inputs.joined(separator: ", "), summary: quality.text(weightUnit: "events"))
     }
+    let cubeNotes = cube.joinNotes()
+    Self.freeElsewhere(consume cube)
     if !spec.noSuppress {
       // Reference rates taken from the data (all groups, or a named group rather than a file)
       // tie the expected counts to counts that may be withheld.
@@ -261,7 +263,8 @@ public struct Analysis: Sendable {
       inputNotes += population.inputNotes(
         file: spec.populationFile ?? spec.inputs.joined(separator: ", "), kind: "population")
     }
-    inputNotes += cube.joinNotes()
+    inputNotes += cubeNotes
+    Self.freeElsewhere((consume events, consume population))
     var report: Report
     if spec.presentation {
       report = PresentationReportBuilder(specification: spec, levels: levels).report(
@@ -279,6 +282,16 @@ public struct Analysis: Sendable {
     return AnalysisResult(
       report: report, groups: results, dataQuality: quality,
       dataQualityText: qualityLines.joined(separator: "\n"))
+  }
+
+  /// Lets `value` be freed on another thread, while this one goes on to the results.
+  ///
+  /// An aggregated input's cube and counts are tens of thousands of arrays and tens of
+  /// megabytes: freeing the cube of 20,000 groups cost the calling thread 16 million
+  /// instructions, with the other core idle.
+  private static func freeElsewhere<T: Sendable>(_ value: consuming T) {
+    let held = value
+    DispatchQueue.global().async { withExtendedLifetime(held) {} }
   }
 }
 /// Strict mode's error (unmapped values or collective terms), placed at the first row holding
