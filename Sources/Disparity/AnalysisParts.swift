@@ -302,6 +302,154 @@ struct GroupClassifier: Sendable {
   func label(of code: String) -> String { labels[code] ?? code }
 }
 
+/// One thread's sums in ``Cube``'s `addPlainStrata`: a row of bands per group of its range of
+/// group numbers, in order of first sight, and the cells made from them.
+///
+/// A class with buffers written through pointers, each used by one thread at a time (the
+/// parallel loops hand each worker its own).
+private final class PlainSums: @unchecked Sendable {
+  /// One block of strata, and what the workers read to add it.
+  struct Block: @unchecked Sendable {
+    let keys: UnsafeBufferPointer<RawStratumKey>
+    let totals: UnsafeBufferPointer<StratumTotals>
+    /// The position of the block's first stratum among all the strata.
+    let offset: Int
+    let codeOf: UnsafeBufferPointer<Int>
+    let bandOf: UnsafeBufferPointer<Int>
+    /// The row of each group number (−1 before first sight), shared: each worker writes only
+    /// the entries of its own numbers.
+    let row: UnsafeMutableBufferPointer<Int32>
+    let events: Bool
+    let population: Bool
+  }
+
+  let bands: Int
+  /// Whether this worker tallies the events of unknown and excluded labels (the first does).
+  let sumsOther: Bool
+  /// Per row: its group number and the position of its first stratum.
+  var rowNumber: [Int] = []
+  var firstStratum: [Int] = []
+  let eventSums: UnsafeMutableBufferPointer<Double>
+  let populationSums: UnsafeMutableBufferPointer<Double>
+  /// Per row: rows missing or suppressed at source (events, population), number of values and
+  /// their squares.
+  let incompleteEvents: UnsafeMutableBufferPointer<Int>
+  let incompletePopulation: UnsafeMutableBufferPointer<Int>
+  let valueCounts: UnsafeMutableBufferPointer<Double>
+  let valueSquares: UnsafeMutableBufferPointer<Double>
+  var unknown = 0.0
+  var excluded = 0.0
+  var seenOther = false
+  /// Per row: the new cell made from its sums, or nil where the stratum has the group already.
+  var newCells: [Cube.Cell?] = []
+
+  /// Room for `rows` groups of `bands` bands (allocated whole, so that the loop writes through
+  /// pointers, without a uniqueness or bounds check of an array per addition).
+  init(rows: Int, bands: Int, sumsOther: Bool) {
+    self.bands = bands
+    self.sumsOther = sumsOther
+    let rows = max(1, rows)
+    rowNumber.reserveCapacity(rows)
+    firstStratum.reserveCapacity(rows)
+    eventSums = .allocate(capacity: rows * bands)
+    populationSums = .allocate(capacity: rows * bands)
+    incompleteEvents = .allocate(capacity: rows)
+    incompletePopulation = .allocate(capacity: rows)
+    valueCounts = .allocate(capacity: rows)
+    valueSquares = .allocate(capacity: rows)
+    for buffer in [eventSums, populationSums, valueCounts, valueSquares] {
+      buffer.initialize(repeating: 0)
+    }
+    for buffer in [incompleteEvents, incompletePopulation] { buffer.initialize(repeating: 0) }
+  }
+
+  deinit {
+    for buffer in [eventSums, populationSums, valueCounts, valueSquares] { buffer.deallocate() }
+    for buffer in [incompleteEvents, incompletePopulation] { buffer.deallocate() }
+  }
+
+  /// Adds the block's strata of the groups numbered `numbers` (and, if ``sumsOther``, the
+  /// events of unknown and excluded labels), in the order of the strata.
+  func add(_ block: Block, numbers: Range<Int>, groups: [GroupPlacement]) {
+    let bands = bands
+    for i in 0..<block.keys.count {
+      let key = block.keys[i]
+      let code = block.codeOf[Int(key.group)]
+      if code < 0 {
+        // The population of unknown and excluded labels is not used; their events are
+        // tallied.
+        if sumsOther {
+          seenOther = true
+          if case .unknown = groups[Int(key.group)] {
+            unknown += block.totals[i].events
+          } else {
+            excluded += block.totals[i].events
+          }
+        }
+        continue
+      }
+      guard numbers.contains(code) else { continue }
+      var r = Int(block.row[code])
+      if r < 0 {
+        r = rowNumber.count
+        block.row[code] = Int32(r)
+        rowNumber.append(code)
+        firstStratum.append(block.offset + i)
+      }
+      let b = key.age >= 0 ? block.bandOf[Int(key.age)] : 0
+      let t = block.totals[i]
+      if block.events {
+        eventSums[r * bands + b] += t.events
+        incompleteEvents[r] += t.eventsMissing + t.eventsSuppressed
+        valueCounts[r] += Double(t.rows - t.eventsMissing - t.eventsSuppressed)
+        valueSquares[r] += t.eventsSquared
+      }
+      if block.population {
+        populationSums[r * bands + b] += t.population
+        incompletePopulation[r] += t.populationMissing + t.populationSuppressed
+      }
+    }
+  }
+
+  /// Makes ``newCells``: a cell from each row's sums where `stratum` has no cell for the group
+  /// (what zero bands plus the sums would be), nil where it has.
+  func makeCells(in stratum: Cube.Stratum, events: Bool, population: Bool) {
+    let bands = bands
+    /// A cell's bands from a row of the sums: 0 + each sum, as adding it to a zero band does.
+    /// (`Array(unsafeUninitializedCapacity:)` was not specialised here: it looked up the
+    /// array's storage type at run time, 670 instructions an array.)
+    func bandValues(_ sums: UnsafeMutableBufferPointer<Double>, row r: Int) -> [Double] {
+      var values = [Double](repeating: 0, count: bands)
+      values.withUnsafeMutableBufferPointer { values in
+        for b in 0..<bands { values[b] = 0 + sums[r * bands + b] }
+      }
+      return values
+    }
+    newCells.reserveCapacity(rowNumber.count)
+    for (r, code) in rowNumber.enumerated() {
+      guard stratum.position(ofNumber: code) == nil else {
+        newCells.append(nil)
+        continue
+      }
+      var cell = Cube.Cell(
+        events: events ? bandValues(eventSums, row: r) : [Double](repeating: 0, count: bands),
+        population: population
+          ? bandValues(populationSums, row: r) : [Double](repeating: 0, count: bands))
+      if events {
+        cell.hasEvents = true
+        cell.incompleteEventRows = incompleteEvents[r]
+        cell.valueCount = 0 + valueCounts[r]
+        cell.valueSquares = 0 + valueSquares[r]
+      }
+      if population {
+        cell.hasPopulation = true
+        cell.incompletePopulationRows = incompletePopulation[r]
+      }
+      newCells.append(cell)
+    }
+  }
+}
+
 /// Events and population by stratum × group × age band.
 struct Cube: Sendable {
   struct Cell: Sendable {
@@ -419,7 +567,7 @@ struct Cube: Sendable {
     }
 
     /// Adds the cell of a group that has none yet; returns its position.
-    mutating func append(_ cell: Cell, code: String, number: Int) -> Int {
+    mutating func append(_ cell: consuming Cell, code: String, number: Int) -> Int {
       if number >= positionByNumber.count {
         positionByNumber += repeatElement(0, count: number + 1 - positionByNumber.count)
       }
@@ -436,6 +584,9 @@ struct Cube: Sendable {
   let extraKeys: Int
   /// Whether an event-frequency column follows the adjustment columns.
   var hasFrequency = false
+  /// The threads that sum plain strata (see ``addPlainStrata``); `nil` chooses by the number of
+  /// strata.
+  var plainStrataWorkers: Int? = nil
   var strataIndex: [[String]: Int] = [:]
   var strata: [Stratum] = []
   var bandCount = 1
@@ -557,7 +708,7 @@ struct Cube: Sendable {
     if !hasFrequency && counts.byCombinations.count == 0 {
       try addPlainStrata(
         counts, groups: groups, events: true, population: populationToo,
-        bandOfAge: hasAge ? bandOf : nil)
+        bandOfAge: hasAge ? bandOf : nil, workers: plainStrataWorkers)
       return populationToo
     }
     let bands = bandCount
@@ -588,7 +739,8 @@ struct Cube: Sendable {
     }
     if !hasFrequency && referenceOf == nil && counts.byCombinations.count == 0 {
       try addPlainStrata(
-        counts, groups: groups, events: false, population: true, bandOfAge: bandOf)
+        counts, groups: groups, events: false, population: true, bandOfAge: bandOf,
+        workers: plainStrataWorkers)
       return
     }
     let bands = bandCount
@@ -612,147 +764,110 @@ struct Cube: Sendable {
   /// sums are made in flat local buffers (a row of bands per group, in order of first sight) and
   /// the cells made from them once at the end, rather than through each cell's own arrays and a
   /// closure per raw stratum. With the population in the same counts (one aggregated file),
-  /// events and population are summed in the same pass. The additions are the same, in the same
-  /// order, as one pass each, so the sums are identical.
+  /// events and population are summed in the same pass. From ``parallelStrata`` strata the
+  /// groups are shared between `workers` threads, each summing and making the cells of its own
+  /// range of group numbers (this was a sixth of (c)'s time, on one core). Each group's strata
+  /// are added by one thread, in the order of the strata, as in one pass, so the sums are
+  /// identical, and the cells are appended in the groups' order of first sight.
   private mutating func addPlainStrata(
     _ counts: StrataCounts, groups: [GroupPlacement], events addsEvents: Bool,
-    population addsPopulation: Bool, bandOfAge: [Int]?
+    population addsPopulation: Bool, bandOfAge: [Int]?, workers requested: Int?
   ) throws {
     let (codes, codeOf) = Self.codeIndices(groups)
-    // The one stratum, made when addStrata would make it: at the first event, or at the first
-    // population of a known group.
-    var s = -1
-    func makeStratum() throws {
-      var places = ByPlaces(counts)
-      s = try place(-1, in: &places, counts: counts, population: !addsEvents).stratum
-      strata[s].reserveCapacity(codes.count, numbers: codes.count)
-    }
     let bands = bandCount
-    // Per group code: its row of the sums (−1 before first sight), rows in order of first
-    // sight. Allocated whole (at most a row per code), so that the loop writes through
-    // pointers, without a uniqueness check or bounds check of an array per addition.
-    let rowCapacity = max(1, codes.count)
-    let row = UnsafeMutableBufferPointer<Int32>.allocate(capacity: rowCapacity)
-    var rowCode: [Int] = []
-    rowCode.reserveCapacity(codes.count)
-    let eventSums = UnsafeMutableBufferPointer<Double>.allocate(capacity: rowCapacity * bands)
-    let populationSums = UnsafeMutableBufferPointer<Double>.allocate(
-      capacity: rowCapacity * bands)
-    // Per row: rows missing or suppressed at source (events, population), number of values and
-    // their squares.
-    let incompleteEvents = UnsafeMutableBufferPointer<Int>.allocate(capacity: rowCapacity)
-    let incompletePopulation = UnsafeMutableBufferPointer<Int>.allocate(capacity: rowCapacity)
-    let valueCounts = UnsafeMutableBufferPointer<Double>.allocate(capacity: rowCapacity)
-    let valueSquares = UnsafeMutableBufferPointer<Double>.allocate(capacity: rowCapacity)
-    defer {
-      for buffer in [eventSums, populationSums, valueCounts, valueSquares] { buffer.deallocate() }
-      for buffer in [incompleteEvents, incompletePopulation] { buffer.deallocate() }
-      row.deallocate()
-    }
-    row.initialize(repeating: -1)
-    for buffer in [eventSums, populationSums, valueCounts, valueSquares] {
-      buffer.initialize(repeating: 0)
-    }
-    for buffer in [incompleteEvents, incompletePopulation] { buffer.initialize(repeating: 0) }
-    var unknown = 0.0
-    var excluded = 0.0
-    var seenOther = false
-    let ageCount = counts.ages.count
+    let workers = max(
+      1,
+      requested
+        ?? (counts.strataCount >= Self.parallelStrata
+          ? min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1))
     // The band of each age id (0 without ages), read without an optional per stratum.
-    let bandOf = (0..<ageCount).map { bandOfAge?[$0] ?? 0 }
-    try codeOf.withUnsafeBufferPointer { codeOf in
-      try bandOf.withUnsafeBufferPointer { bandOf in
-        try counts.forEachBlock { keys, totals in
-          for i in 0..<keys.count {
-            let key = keys[i]
-            let code = codeOf[Int(key.group)]
-            if code < 0 {
-              // The population of unknown and excluded labels is not used; their events are
-              // tallied.
-              if addsEvents {
-                if s < 0 { try makeStratum() }
-                seenOther = true
-                if case .unknown = groups[Int(key.group)] {
-                  unknown += totals[i].events
-                } else {
-                  excluded += totals[i].events
-                }
-              }
-              continue
-            }
-            var r = Int(row[code])
-            if r < 0 {
-              if s < 0 { try makeStratum() }
-              r = rowCode.count
-              row[code] = Int32(r)
-              rowCode.append(code)
-            }
-            let b = key.age >= 0 ? bandOf[Int(key.age)] : 0
-            let t = totals[i]
-            if addsEvents {
-              eventSums[r * bands + b] += t.events
-              incompleteEvents[r] += t.eventsMissing + t.eventsSuppressed
-              valueCounts[r] += Double(t.rows - t.eventsMissing - t.eventsSuppressed)
-              valueSquares[r] += t.eventsSquared
-            }
-            if addsPopulation {
-              populationSums[r * bands + b] += t.population
-              incompletePopulation[r] += t.populationMissing + t.populationSuppressed
+    let bandOf = (0..<counts.ages.count).map { bandOfAge?[$0] ?? 0 }
+    // Worker k's group numbers: lower[k] ..< lower[k + 1].
+    let lower = (0...workers).map { $0 * codes.count / workers }
+    let parts = (0..<workers).map { k in
+      PlainSums(rows: lower[k + 1] - lower[k], bands: bands, sumsOther: k == 0 && addsEvents)
+    }
+    // The row of each group number among its worker's (−1 before first sight): each worker
+    // writes only its own numbers' entries.
+    let row = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(1, codes.count))
+    row.initialize(repeating: -1)
+    defer { row.deallocate() }
+    codeOf.withUnsafeBufferPointer { codeOf in
+      bandOf.withUnsafeBufferPointer { bandOf in
+        var offset = 0
+        counts.forEachBlock { keys, totals in
+          let work = PlainSums.Block(
+            keys: keys, totals: totals, offset: offset, codeOf: codeOf, bandOf: bandOf, row: row,
+            events: addsEvents, population: addsPopulation)
+          if workers == 1 {
+            parts[0].add(work, numbers: lower[0]..<lower[1], groups: groups)
+          } else {
+            DispatchQueue.concurrentPerform(iterations: workers) { k in
+              parts[k].add(work, numbers: lower[k]..<lower[k + 1], groups: groups)
             }
           }
+          offset += keys.count
         }
       }
     }
-    if seenOther {
-      strata[s].unknownEvents += unknown
-      strata[s].excludedEvents += excluded
+    // The one stratum, made as addStrata would make it: if there was an event, or the
+    // population of a known group.
+    let other = parts[0]
+    guard other.seenOther || parts.contains(where: { !$0.rowNumber.isEmpty }) else { return }
+    var places = ByPlaces(counts)
+    let s = try place(-1, in: &places, counts: counts, population: !addsEvents).stratum
+    strata[s].reserveCapacity(codes.count, numbers: codes.count)
+    if other.seenOther {
+      strata[s].unknownEvents += other.unknown
+      strata[s].excludedEvents += other.excluded
     }
-    /// A cell's bands from a row of the sums: 0 + each sum, as adding it to a zero band does.
-    /// (`Array(unsafeUninitializedCapacity:)` was not specialised here: it looked up the array's
-    /// storage type at run time, 670 instructions an array, 40,000 arrays for 20,000 groups.)
-    func bandValues(_ sums: UnsafeMutableBufferPointer<Double>, row r: Int) -> [Double] {
-      var values = [Double](repeating: 0, count: bands)
-      values.withUnsafeMutableBufferPointer { values in
-        for b in 0..<bands { values[b] = 0 + sums[r * bands + b] }
+    // New cells, made by each worker from its sums; sums for cells that exist already (the
+    // population of an earlier file's groups) are added below.
+    let stratum = strata[s]
+    if workers == 1 {
+      parts[0].makeCells(in: stratum, events: addsEvents, population: addsPopulation)
+    } else {
+      DispatchQueue.concurrentPerform(iterations: workers) { k in
+        parts[k].makeCells(in: stratum, events: addsEvents, population: addsPopulation)
       }
-      return values
     }
-    for (r, code) in rowCode.enumerated() {
-      guard let c = strata[s].position(ofNumber: code) else {
-        // A new cell, made from its sums at once (what zero bands plus the sums would be).
-        var cell = Cell(
-          events: addsEvents
-            ? bandValues(eventSums, row: r) : [Double](repeating: 0, count: bands),
-          population: addsPopulation
-            ? bandValues(populationSums, row: r) : [Double](repeating: 0, count: bands))
-        if addsEvents {
-          cell.hasEvents = true
-          cell.incompleteEventRows = incompleteEvents[r]
-          cell.valueCount = 0 + valueCounts[r]
-          cell.valueSquares = 0 + valueSquares[r]
-        }
-        if addsPopulation {
-          cell.hasPopulation = true
-          cell.incompletePopulationRows = incompletePopulation[r]
-        }
+    // In the groups' order of first sight: the workers' rows merged by their first stratum.
+    var next = [Int](repeating: 0, count: workers)
+    while true {
+      var k = -1
+      for w in 0..<workers where next[w] < parts[w].rowNumber.count {
+        if k < 0 || parts[w].firstStratum[next[w]] < parts[k].firstStratum[next[k]] { k = w }
+      }
+      guard k >= 0 else { break }
+      let part = parts[k]
+      let r = next[k]
+      next[k] += 1
+      let code = part.rowNumber[r]
+      // Moved out of the worker's array, not copied (a copy of a cell retains its five
+      // collections, and was most of this loop).
+      if let cell = part.newCells[r].take() {
         _ = strata[s].append(cell, code: codes[code], number: code)
         continue
       }
+      let c = strata[s].position(ofNumber: code)!
       let range = (r * bands)..<((r + 1) * bands)
       if addsEvents {
         strata[s].cells[c].add(
-          sums: UnsafeBufferPointer(rebasing: eventSums[range]),
-          incompleteRows: incompleteEvents[r], valueCount: valueCounts[r],
-          valueSquares: valueSquares[r], population: false)
+          sums: UnsafeBufferPointer(rebasing: part.eventSums[range]),
+          incompleteRows: part.incompleteEvents[r], valueCount: part.valueCounts[r],
+          valueSquares: part.valueSquares[r], population: false)
       }
       if addsPopulation {
         strata[s].cells[c].add(
-          sums: UnsafeBufferPointer(rebasing: populationSums[range]),
-          incompleteRows: incompletePopulation[r], valueCount: 0, valueSquares: 0,
+          sums: UnsafeBufferPointer(rebasing: part.populationSums[range]),
+          incompleteRows: part.incompletePopulation[r], valueCount: 0, valueSquares: 0,
           population: true)
       }
     }
   }
+
+  /// The number of raw strata from which ``addPlainStrata`` shares the groups between threads.
+  static let parallelStrata = 1 << 16
 
   /// Adds each raw stratum of `counts` to its cell with `add`, in the order of the strata; the
   /// strata of unknown and excluded labels go to `other` (with their stratum of `--by`), or are

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Disparity
@@ -18,6 +19,85 @@ struct ParallelClassificationTests {
       let parallel = GroupClassifier.classifyAll(labels, with: normaliser)
       let sequential = labels.map(normaliser.classify)
       #expect(parallel == sequential, "\(scheme)")
+    }
+  }
+}
+
+@Suite("Summing many strata on several cores")
+struct ParallelCubeTests {
+  /// An aggregated file with more strata than `Cube.parallelStrata` gives the same cube summed
+  /// by one thread as by three (uneven ranges of groups): the same cells in the same order, with
+  /// bitwise the same sums (fractional counts, so that the order of the additions shows), the
+  /// same unknown and excluded events, in one pass with the population and in two.
+  @Test func plainStrataSummedByThreadsEqualOnePass() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      UUID().uuidString)
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let ages = [
+      "0-4", "5-9", "10-14", "15-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49",
+      "50-54", "55-59", "60-64", "65-69", "70-74", "75-79", "80-84", "85-89", "90+",
+    ]
+    let groups = 3_600
+    var text = "group,age,events,population\n"
+    // Each band of every group, the groups' rows interleaved (group g's strata far apart),
+    // some labels unknown or excluded, and a group's band repeated at the end.
+    for (a, age) in ages.enumerated() {
+      for g in 0..<groups {
+        let label = g == 5 ? "Not stated" : g == 6 ? "BAME" : "G\((g * 7) % groups)"
+        text += "\(label),\(age),\(Double(g % 13) * 0.1 + Double(a)),\(1000 + g * 3 + a)\n"
+      }
+    }
+    text += "G1,0-4,0.3,7\n"
+    let path = folder.appendingPathComponent("aggregated.csv").path
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    let request = TabulationRequest(
+      group: "group", age: "age", events: "events", population: "population")
+    let counts = try Tabulator.tabulate(path, request: request).counts
+    #expect(counts.strataCount > Cube.parallelStrata)
+    let normaliser = try EthnicityNormaliser(
+      catalogue: try EthnicityCatalogue.builtIn(), target: "raw")
+    var classifier = GroupClassifier(normaliser: normaliser)
+    var quality = EthnicityDataQuality(scheme: normaliser.target)
+    let placements = try classifier.classify(counts, quality: &quality, file: path)
+    let bands = try AgeAlignment(
+      standard: try StandardPopulation.named(orPath: "esp2013"),
+      labels: counts.ages.strings.map { ($0, SourceLocation(file: path, columnName: "age")) },
+      recordLevel: false)
+    func cube(workers: Int, onePass: Bool) throws -> Cube {
+      var cube = Cube(byColumns: 0, adjustColumns: 0, extraKeys: 0)
+      cube.plainStrataWorkers = workers
+      let added = try cube.addEvents(
+        counts, groups: placements, bands: bands, hasAge: true, populationToo: onePass)
+      if !added {
+        try cube.addPopulation(counts, groups: placements, bands: bands, referenceBands: nil)
+      }
+      return cube
+    }
+    func described(_ cube: Cube) -> [String] {
+      cube.strata.flatMap { stratum in
+        ["unknown \(stratum.unknownEvents) excluded \(stratum.excludedEvents)"]
+          + zip(stratum.codes, stratum.cells).map { code, cell in
+            let bits = (cell.events + cell.population).map { String($0.bitPattern, radix: 16) }
+            return
+              "\(code) \(bits) \(cell.incompleteEventRows) \(cell.valueCount.bitPattern) \(cell.valueSquares.bitPattern) \(cell.hasEvents) \(cell.hasPopulation)"
+          }
+      }
+    }
+    for onePass in [true, false] {
+      let one = try cube(workers: 1, onePass: onePass)
+      let sequential = described(one)
+      #expect(sequential.count == 1 + groups - 2)
+      // Independent checks, from the rows written above: "Not stated" (g = 5) has 0.5 + a
+      // events in band a, 180.5 in all; "BAME" (g = 6) 0.6 + a, about 182.4. G1 is g = 1,543
+      // (7 × 1,543 = 3 × 3,600 + 1): 0.9 events and 1,000 + 4,629 population at 0-4, plus the
+      // repeated row's 0.3 and 7.
+      #expect(one.strata[0].unknownEvents == 180.5)
+      #expect(abs(one.strata[0].excludedEvents - 182.4) < 1e-9)
+      let g1 = try #require(one.strata[0].codes.firstIndex(of: "G1"))
+      #expect(abs(one.strata[0].cells[g1].events[0] - 1.2) < 1e-12)
+      #expect(one.strata[0].cells[g1].population[0] == 5_636)
+      #expect(described(try cube(workers: 3, onePass: onePass)) == sequential)
     }
   }
 }
