@@ -102,9 +102,8 @@ public enum GeneralisedLinearModel {
     var fitter = IRLS(
       design: design, family: FamilyFunctions(binomial: family.isBinomial), y: y,
       priorWeights: priorWeights, offset: offset, options: options)
-    let previousBLASThreads = LinearAlgebra.blasThreads
-    LinearAlgebra.blasThreads = 1
-    defer { LinearAlgebra.blasThreads = previousBLASThreads }
+    OneBLASThread.enter()
+    defer { OneBLASThread.leave() }
     let state = try fitter.run()
 
     var warnings: [GLMWarning] = []
@@ -256,6 +255,39 @@ public enum LogisticRegression {
     try GeneralisedLinearModel.fit(
       design: design, family: quasi ? .quasibinomial : .binomial, events: events,
       exposure: trials, options: options, locateRow: locateRow)
+  }
+}
+
+/// Keeps OpenBLAS on one thread while any fit runs, and restores its thread count after the
+/// last.
+///
+/// The count is one setting for the whole process and fits may run at the same time (an
+/// analyst's own tasks, the test runner): when each fit restored the count it found as it
+/// ended, another fit still running could make its `dsyrk` calls threaded, which changed the
+/// last digit of its standard errors.
+private enum OneBLASThread {
+  private final class State: @unchecked Sendable {
+    let lock = NSLock()
+    var running = 0
+    var previous = 1
+  }
+  private static let state = State()
+
+  static func enter() {
+    state.lock.lock()
+    defer { state.lock.unlock() }
+    if state.running == 0 {
+      state.previous = LinearAlgebra.blasThreads
+      LinearAlgebra.blasThreads = 1
+    }
+    state.running += 1
+  }
+
+  static func leave() {
+    state.lock.lock()
+    defer { state.lock.unlock() }
+    state.running -= 1
+    if state.running == 0 { LinearAlgebra.blasThreads = state.previous }
   }
 }
 
