@@ -77,7 +77,7 @@ struct AnalysisAdjustment: Sendable {
   func table(
     events: StrataCounts, eventGroups: [GroupPlacement], population: StrataCounts,
     populationGroups: [GroupPlacement], bands: AgeAlignment?, results: [GroupResult],
-    labels: [String: String]
+    labels: GroupLabels
   ) throws -> (ResultTable, [String]) {
     let (keys, e, p) = try cells(
       events: events, eventGroups: eventGroups, population: population,

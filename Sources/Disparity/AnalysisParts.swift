@@ -189,7 +189,6 @@ enum GroupPlacement: Sendable, Equatable {
 /// Classifies each distinct raw label once, and remembers the groups' labels and order.
 struct GroupClassifier: Sendable {
   let normaliser: EthnicityNormaliser
-  private(set) var labels: [String: String] = [:]
   /// The group codes in order of first sight; a code's place here is its number.
   private(set) var firstSeen: [String] = []
   /// The number of each code (its place in ``firstSeen``).
@@ -224,7 +223,6 @@ struct GroupClassifier: Sendable {
     var placements: [GroupPlacement] = []
     placements.reserveCapacity(counts.groups.count)
     // Room for every label at once: under `raw` there may be tens of thousands, each a group.
-    labels.reserveCapacity(labels.count + counts.groups.count)
     numbers.reserveCapacity(numbers.count + counts.groups.count)
     quality.reserveCapacity(groups: counts.groups.count)
     let rawLabels = counts.groups.strings
@@ -235,13 +233,12 @@ struct GroupClassifier: Sendable {
       quality.add(raw: raw, classification: c, rows: rows[id], weight: weights[id])
       switch c.status {
       case .group:
-        let number: Int
-        if let known = numbers[c.code] {
-          number = known
-        } else {
-          number = firstSeen.count
-          numbers[c.code] = number
-          labels[c.code] = c.label
+        // One hash of the code: its number if it has one, else the next (under `raw`, tens of
+        // thousands of labels are each a new code).
+        let next = firstSeen.count
+        func read(_ slot: inout Int) -> Int { slot }
+        let number = read(&numbers[c.code, default: next])
+        if number == next {
           labelsByNumber.append(c.label)
           firstSeen.append(c.code)
         }
@@ -298,8 +295,21 @@ struct GroupClassifier: Sendable {
     }
   }
 
+  /// The official labels of the group codes.
+  var labels: GroupLabels { GroupLabels(numbers: numbers, labelsByNumber: labelsByNumber) }
+
   /// The official label of a group code.
   func label(of code: String) -> String { labels[code] ?? code }
+}
+
+/// The official label of each group code met, looked up through the code's number (see
+/// ``GroupClassifier``), without a dictionary of its own.
+struct GroupLabels: Sendable {
+  let numbers: [String: Int]
+  let labelsByNumber: [String]
+
+  /// The label of `code`, or nil for a code not met.
+  subscript(code: String) -> String? { numbers[code].map { labelsByNumber[$0] } }
 }
 
 /// One thread's sums in ``Cube``'s `addPlainStrata`: a row of bands per group of its range of

@@ -21,7 +21,7 @@ struct GroupCalculator: Sendable {
   /// group reads it by place rather than hashing the code).
   let groupOrderLabels: [String]
   /// Each code's official label.
-  let labels: [String: String]
+  let labels: GroupLabels
   /// Reads a named reference group the way the data's labels were read.
   let normaliser: EthnicityNormaliser
   /// A group whose age-specific rates are the reference for indirect standardisation.
@@ -31,7 +31,7 @@ struct GroupCalculator: Sendable {
     specification: AnalysisSpecification, levels: [ConfidenceLevel], methods: IntervalChoice,
     weights: [Double]?, referenceFile: ReferenceRateFile?, referenceBandCount: Int,
     groupOrder: [String], groupOrderNumbers: [Int], groupOrderLabels: [String],
-    labels: [String: String],
+    labels: GroupLabels,
     normaliser: EthnicityNormaliser, referenceRatesGroup: String? = nil
   ) {
     self.groupOrderNumbers = groupOrderNumbers
