@@ -18,13 +18,26 @@ public struct AtomicOutput: Sendable {
   public struct File: Sendable {
     /// The destination path.
     public var path: String
-    /// The contents.
-    public var contents: [UInt8]
+    /// The contents, in the pieces they were rendered in (written one after another).
+    public var pieces: [[UInt8]]
+
+    /// The contents as one array.
+    public var contents: [UInt8] {
+      get { pieces.count == 1 ? pieces[0] : Array(pieces.joined()) }
+      set { pieces = [newValue] }
+    }
 
     /// Creates a file from bytes.
     public init(path: String, contents: [UInt8]) {
+      self.init(path: path, pieces: [contents])
+    }
+
+    /// Creates a file from pieces of bytes, written in order without being joined first (a
+    /// report of 20,000 groups is 4.5 MB: joining it, then copying it into `Data` for
+    /// `FileManager`, touched 9 MB of fresh memory).
+    public init(path: String, pieces: [[UInt8]]) {
       self.path = path
-      self.contents = contents
+      self.pieces = pieces
     }
 
     /// Creates a file from UTF-8 text.
@@ -61,7 +74,7 @@ public struct AtomicOutput: Sendable {
         throw .cannotCreateFolder(folder)
       }
       let temporary = folder + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(staged.count)"
-      guard fm.createFile(atPath: temporary, contents: Data(file.contents)) else {
+      guard Self.writeDurably(file.pieces, to: temporary) else {
         cleanUp()
         throw .cannotWrite(file.path)
       }
@@ -103,6 +116,38 @@ public struct AtomicOutput: Sendable {
       if let backup = p.backup { unlink(backup) }
     }
   }
+}
+
+extension AtomicOutput {
+  /// Writes `pieces` one after another to a new file at `path`, then flushes it to the disk
+  /// (`fsync`, as `FileManager`'s atomic write did, so that a renamed output survives a crash);
+  /// false, with nothing left at `path`, if any step fails.
+  static func writeDurably(_ pieces: [[UInt8]], to path: String) -> Bool {
+    let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+    guard fd >= 0 else { return false }
+    var ok = true
+    for piece in pieces where ok {
+      ok = piece.withUnsafeBytes { buffer in
+        var done = 0
+        while done < buffer.count {
+          let n = posixWrite(fd, buffer.baseAddress! + done, buffer.count - done)
+          if n < 0 && errno == EINTR { continue }
+          if n <= 0 { return false }
+          done += n
+        }
+        return true
+      }
+    }
+    if ok { ok = fsync(fd) == 0 }
+    if close(fd) != 0 { ok = false }
+    if !ok { unlink(path) }
+    return ok
+  }
+}
+
+/// `write(2)`, named apart from ``AtomicOutput/write(_:)``.
+private func posixWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+  write(fd, bytes, count)
 }
 
 /// A problem writing output files.

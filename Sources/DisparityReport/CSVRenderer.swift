@@ -29,6 +29,13 @@ public struct CSVRenderer: Sendable {
   /// string) cost three times the formatting itself. Large tables are rendered in row blocks on
   /// the available cores and joined in order, so the text is the same as from one pass.
   public func renderBytes(_ table: ResultTable) -> [UInt8] {
+    let pieces = renderPieces(table)
+    return pieces.count == 1 ? pieces[0] : Array(pieces.joined())
+  }
+
+  /// The table as CSV bytes in pieces (the header, then blocks of rows rendered on several
+  /// cores), to be written one after another: the same bytes as ``renderBytes(_:)``.
+  public func renderPieces(_ table: ResultTable) -> [[UInt8]] {
     let delimiterBytes = Array(String(delimiter).utf8)
     var out = CSVByteSink(delimiter: delimiterBytes)
     for (i, column) in table.machineColumns.enumerated() {
@@ -51,12 +58,9 @@ public struct CSVRenderer: Sendable {
     }
     if blocks <= 1 {
       if blocks == 1 { out.bytes += renderBlock(0) }
-      return out.bytes
+      return [out.bytes]
     }
-    let parts = ParallelMap.blocks(count: blocks, renderBlock)
-    out.bytes.reserveCapacity(out.bytes.count + parts.reduce(0) { $0 + $1.count })
-    for part in parts { out.bytes += part }
-    return out.bytes
+    return [out.bytes] + ParallelMap.blocks(count: blocks, renderBlock)
   }
 
   /// The shortest round-trip decimal for `x`; integral values up to 2^53 print without `.0`;

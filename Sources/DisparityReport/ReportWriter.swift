@@ -75,10 +75,14 @@ public struct ReportWriter: Sendable {
     }
     var files: [AtomicOutput.File] = []
     for format in formats {
-      files.append(
-        AtomicOutput.File(
-          path: destination + "/" + baseName + "." + format.fileExtension,
-          contents: try render(report, as: format)))
+      let path = destination + "/" + baseName + "." + format.fileExtension
+      if format == .csv {
+        // In the pieces rendered on several cores, written without joining them.
+        let table = report.tidyTable ?? ResultTable(name: "", columns: [])
+        files.append(AtomicOutput.File(path: path, pieces: CSVRenderer().renderPieces(table)))
+      } else {
+        files.append(AtomicOutput.File(path: path, contents: try render(report, as: format)))
+      }
     }
     try AtomicOutput().write(files)
   }

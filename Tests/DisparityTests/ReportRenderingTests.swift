@@ -101,6 +101,28 @@ struct ReportRenderingTests {
     #expect(try String(contentsOfFile: good, encoding: .utf8) == "a\n")
   }
 
+  /// A file given in pieces is written as their concatenation, empty pieces included, and
+  /// replaces the earlier version; a CSV table's pieces join to its bytes.
+  @Test func atomicOutputWritesPiecesInOrder() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("report.csv").path
+    try AtomicOutput().write([.init(path: path, text: "old\n")])
+    let pieces: [[UInt8]] = [Array("a,b\n".utf8), [], Array("1,2\n".utf8), Array("3,4\n".utf8)]
+    try AtomicOutput().write([.init(path: path, pieces: pieces)])
+    #expect(try String(contentsOfFile: path, encoding: .utf8) == "a,b\n1,2\n3,4\n")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["report.csv"])
+    // 2,500 rows: the header and three blocks of rows.
+    var table = ResultTable(name: "t", columns: [.init("x", .count)])
+    for i in 0..<2_500 { table.append([.number(Double(i))]) }
+    let rendered = CSVRenderer().renderPieces(table)
+    #expect(rendered.count == 4)
+    #expect(Array(rendered.joined()) == CSVRenderer().renderBytes(table))
+    #expect(
+      Array(rendered.joined()) == Array(("x\n" + (0..<2_500).map { "\($0)\n" }.joined()).utf8))
+  }
+
   /// Several formats to standard output is a usage error, as is an unknown format.
   @Test func reportWriterRejectsUnusableRequests() throws {
     #expect(throws: ReportError.severalFormatsToStandardOutput) {
