@@ -123,7 +123,12 @@ extension AtomicOutput {
   /// (`fsync`, as `FileManager`'s atomic write did, so that a renamed output survives a crash);
   /// false, with nothing left at `path`, if any step fails.
   static func writeDurably(_ pieces: [[UInt8]], to path: String) -> Bool {
-    let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+    // A new file (never through a link planted at the name); one left by a process that
+    // stopped part-way, with the same process id, is removed first.
+    var fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+    if fd < 0 && errno == EEXIST && unlink(path) == 0 {
+      fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+    }
     guard fd >= 0 else { return false }
     var ok = true
     for piece in pieces where ok {

@@ -108,7 +108,11 @@ struct ReportRenderingTests {
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("report.csv").path
+    // A temporary file left by an earlier process with this process id is replaced.
+    let stale = dir.appendingPathComponent(".report.csv.tmp-\(getpid())-0")
+    try Data("stale".utf8).write(to: stale)
     try AtomicOutput().write([.init(path: path, text: "old\n")])
+    #expect(try String(contentsOfFile: path, encoding: .utf8) == "old\n")
     let pieces: [[UInt8]] = [Array("a,b\n".utf8), [], Array("1,2\n".utf8), Array("3,4\n".utf8)]
     try AtomicOutput().write([.init(path: path, pieces: pieces)])
     #expect(try String(contentsOfFile: path, encoding: .utf8) == "a,b\n1,2\n3,4\n")
