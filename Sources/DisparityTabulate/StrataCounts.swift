@@ -10,14 +10,32 @@ public struct StratumTotals: Sendable, Equatable {
   public var rows: Int = 0
   /// The sum of the squared event values (for means and their standard deviations).
   public var eventsSquared: Double = 0
+  /// The four tallies of incomplete rows below, in 32 bits each: a total per raw stratum, and
+  /// aggregated inputs have a stratum per row, so 48 bytes rather than 64 are 6 MB less memory
+  /// touched for 380,000 strata. (More than 4,294,967,295 such rows in one stratum, a file of
+  /// hundreds of gigabytes, would stop the program on the overflow rather than count wrong.)
+  private var incomplete: (UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0)
+
   /// Rows whose event count was marked missing (empty, NA, ...): counted here, not as zero.
-  public var eventsMissing: Int = 0
+  public var eventsMissing: Int {
+    get { Int(incomplete.0) }
+    set { incomplete.0 = UInt32(newValue) }
+  }
   /// Rows whose event count was suppressed at source (e.g. "<5"): counted here, never read as a number.
-  public var eventsSuppressed: Int = 0
+  public var eventsSuppressed: Int {
+    get { Int(incomplete.1) }
+    set { incomplete.1 = UInt32(newValue) }
+  }
   /// Rows whose population was marked missing.
-  public var populationMissing: Int = 0
+  public var populationMissing: Int {
+    get { Int(incomplete.2) }
+    set { incomplete.2 = UInt32(newValue) }
+  }
   /// Rows whose population was suppressed at source.
-  public var populationSuppressed: Int = 0
+  public var populationSuppressed: Int {
+    get { Int(incomplete.3) }
+    set { incomplete.3 = UInt32(newValue) }
+  }
 
   /// Creates empty totals.
   public init() {}
@@ -29,10 +47,15 @@ public struct StratumTotals: Sendable, Equatable {
     eventsSquared += other.eventsSquared
     population += other.population
     rows += other.rows
-    eventsMissing += other.eventsMissing
-    eventsSuppressed += other.eventsSuppressed
-    populationMissing += other.populationMissing
-    populationSuppressed += other.populationSuppressed
+    incomplete.0 += other.incomplete.0
+    incomplete.1 += other.incomplete.1
+    incomplete.2 += other.incomplete.2
+    incomplete.3 += other.incomplete.3
+  }
+
+  public static func == (a: StratumTotals, b: StratumTotals) -> Bool {
+    a.events == b.events && a.population == b.population && a.rows == b.rows
+      && a.eventsSquared == b.eventsSquared && a.incomplete == b.incomplete
   }
 }
 

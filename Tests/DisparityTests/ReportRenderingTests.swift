@@ -216,6 +216,26 @@ struct TabulationBlocksTests {
     #expect(counts.stratumTotals.allSatisfy { $0.rows == 2 && $0.events == 2 })
   }
 
+  /// A stratum's totals stay 48 bytes (aggregated inputs have one per row), and the tallies of
+  /// incomplete rows, kept in 32 bits, read, add and compare as the numbers they were given.
+  @Test func stratumTotalsStaySmallAndAddTheirTallies() {
+    #expect(MemoryLayout<StratumTotals>.stride == 48)
+    var a = StratumTotals()
+    a.eventsMissing = 3
+    a.eventsSuppressed = 1
+    a.populationMissing = 2
+    a.populationSuppressed = 2_000_000_000
+    var b = a
+    b.add(a)
+    #expect(b.eventsMissing == 6 && b.eventsSuppressed == 2 && b.populationMissing == 4)
+    #expect(b.populationSuppressed == 4_000_000_000)
+    #expect(b != a)
+    b = a
+    #expect(b == a)
+    b.populationMissing = 0
+    #expect(b != a)
+  }
+
   /// Counts tabulated separately merge by label, whatever ids each side gave.
   @Test func strataCountsMergeByLabelNotById() {
     var a = StrataCounts()
