@@ -163,7 +163,11 @@ public struct StrataCounts: Sendable {
   public var grandTotal: StratumTotals {
     var total = StratumTotals()
     forEachBlock { _, totals in
-      for t in totals { total.add(t) }
+      // Summed in a local (the captured total went through memory on each addition), in the
+      // same order.
+      var sum = total
+      for t in totals { sum.add(t) }
+      total = sum
     }
     return total
   }
