@@ -987,7 +987,7 @@ struct Cube: Sendable {
 extension StrataCounts {
   /// Data-quality notes on missing and suppressed values in an input.
   func inputNotes(file: String, kind: String) -> [String] {
-    let total = grandTotal
+    let total = incompleteRows
     var notes: [String] = []
     if total.eventsMissing > 0 {
       notes.append(

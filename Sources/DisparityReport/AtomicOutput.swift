@@ -73,7 +73,11 @@ public struct AtomicOutput: Sendable {
         cleanUp()
         throw .cannotCreateFolder(folder)
       }
-      let temporary = folder + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(staged.count)"
+      // Unique to this write (not only this process): two writes of one process to the same
+      // destination at once must not share, or remove, each other's temporary file.
+      let unique = String(UInt64.random(in: .min ... .max), radix: 36)
+      let temporary =
+        folder + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(unique)-\(staged.count)"
       guard Self.writeDurably(file.pieces, to: temporary) else {
         cleanUp()
         throw .cannotWrite(file.path)
@@ -123,12 +127,9 @@ extension AtomicOutput {
   /// (`fsync`, as `FileManager`'s atomic write did, so that a renamed output survives a crash);
   /// false, with nothing left at `path`, if any step fails.
   static func writeDurably(_ pieces: [[UInt8]], to path: String) -> Bool {
-    // A new file (never through a link planted at the name); one left by a process that
-    // stopped part-way, with the same process id, is removed first.
-    var fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-    if fd < 0 && errno == EEXIST && unlink(path) == 0 {
-      fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-    }
+    // A new file (never through a link planted at the name, nor another write's file: the
+    // name is unique to this write).
+    let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
     guard fd >= 0 else { return false }
     var ok = true
     for piece in pieces where ok {

@@ -159,7 +159,27 @@ public struct StrataCounts: Sendable {
     }
   }
 
-  /// The totals of all strata together.
+  /// The rows with a missing or suppressed count, over all strata, counted in `Int` (the
+  /// strata's own tallies are 32-bit; all strata together may pass that).
+  public var incompleteRows:
+    (eventsMissing: Int, eventsSuppressed: Int, populationMissing: Int, populationSuppressed: Int)
+  {
+    var sums = (0, 0, 0, 0)
+    forEachBlock { _, totals in
+      var s = sums
+      for t in totals {
+        s.0 += t.eventsMissing
+        s.1 += t.eventsSuppressed
+        s.2 += t.populationMissing
+        s.3 += t.populationSuppressed
+      }
+      sums = s
+    }
+    return sums
+  }
+
+  /// The totals of all strata together (with 32-bit tallies of incomplete rows, like each
+  /// stratum's: ``incompleteRows`` counts those in full).
   public var grandTotal: StratumTotals {
     var total = StratumTotals()
     forEachBlock { _, totals in

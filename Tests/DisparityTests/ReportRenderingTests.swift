@@ -108,14 +108,19 @@ struct ReportRenderingTests {
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("report.csv").path
-    // A temporary file left by an earlier process with this process id is replaced.
-    let stale = dir.appendingPathComponent(".report.csv.tmp-\(getpid())-0")
-    try Data("stale".utf8).write(to: stale)
     try AtomicOutput().write([.init(path: path, text: "old\n")])
     #expect(try String(contentsOfFile: path, encoding: .utf8) == "old\n")
     let pieces: [[UInt8]] = [Array("a,b\n".utf8), [], Array("1,2\n".utf8), Array("3,4\n".utf8)]
     try AtomicOutput().write([.init(path: path, pieces: pieces)])
     #expect(try String(contentsOfFile: path, encoding: .utf8) == "a,b\n1,2\n3,4\n")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["report.csv"])
+    // Writes of one process to the same file at once each leave a complete file, never one
+    // renamed into place while another write fills it.
+    let big = [UInt8](repeating: 0x41, count: 1 << 20) + [0x0A]
+    DispatchQueue.concurrentPerform(iterations: 8) { _ in
+      for _ in 0..<4 { try? AtomicOutput().write([.init(path: path, pieces: [big])]) }
+    }
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(big))
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["report.csv"])
     // 2,500 rows: the header and three blocks of rows.
     var table = ResultTable(name: "t", columns: [.init("x", .count)])
