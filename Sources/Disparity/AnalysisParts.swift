@@ -841,6 +841,8 @@ struct Cube: Sendable {
         parts[k].makeCells(in: stratum, events: addsEvents, population: addsPopulation)
       }
     }
+    // The copy ends here, so that appending to the stratum below does not copy its arrays.
+    _ = consume stratum
     // In the groups' order of first sight: the workers' rows merged by their first stratum.
     var next = [Int](repeating: 0, count: workers)
     while true {
