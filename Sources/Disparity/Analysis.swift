@@ -187,6 +187,22 @@ public struct Analysis: Sendable {
     if spec.unknown == .redistribute {
       redistributionNotes = cube.redistributeUnknown()
     }
+    // Notes that reveal no group's count go into the report; the per-group counts of the
+    // ethnicity summary go to standard error only (they would undo disclosure control).
+    var inputNotes = events.inputNotes(file: spec.inputs.joined(separator: ", "), kind: "events")
+    // With the population in the events' file they are the same counts, already noted above.
+    if let population, !populationInSameFile {
+      inputNotes += population.inputNotes(
+        file: spec.populationFile ?? spec.inputs.joined(separator: ", "), kind: "population")
+    }
+    // Without --adjust the counts are done with once the cube holds them: freed now, the
+    // results and the report reuse their memory rather than touch fresh pages (an aggregated
+    // file's counts are tens of megabytes; a fresh page costs about 1.5 µs to fault in here).
+    if spec.adjust.isEmpty {
+      Self.freeElsewhere((events, population))
+      events = StrataCounts()
+      population = nil
+    }
 
     // 6. Statistics per stratum and group, and comparisons with the reference group.
     let orderNumbers = classifier.orderNumbers(for: normaliser.target)
@@ -255,14 +271,6 @@ public struct Analysis: Sendable {
       calculator.methodsNotes(
         standard: standardBands, referenceBands: referenceBands, referenceNames: referenceNames,
         redistribution: redistributionNotes) + adjustmentNotes
-    // Notes that reveal no group's count go into the report; the per-group counts of the
-    // ethnicity summary go to standard error only (they would undo disclosure control).
-    var inputNotes = events.inputNotes(file: spec.inputs.joined(separator: ", "), kind: "events")
-    // With the population in the events' file they are the same counts, already noted above.
-    if let population, !populationInSameFile {
-      inputNotes += population.inputNotes(
-        file: spec.populationFile ?? spec.inputs.joined(separator: ", "), kind: "population")
-    }
     inputNotes += cubeNotes
     Self.freeElsewhere((consume events, consume population))
     var report: Report
