@@ -253,10 +253,20 @@ public struct StrataCounts: Sendable {
     blocks[b].values[position - blocks[b].start].add(t)
   }
 
-  /// Makes room for `count` strata in all, so that adding them copies nothing.
-  mutating func reserveStrata(_ count: Int) {
+  /// Makes room for `count` strata in all, and for `groups` group labels' rows of the dense
+  /// table, so that adding them copies nothing.
+  mutating func reserveStrata(_ count: Int, groups: Int = 0) {
     keys.reserveCapacity(count)
     values.reserveCapacity(count)
+    reserveDenseRows(groups)
+  }
+
+  /// Makes room in the dense table for rows up to `groups` group labels (as many as fit under
+  /// ``denseCapacity``), so that its growth appends rows in place rather than copying the table.
+  private mutating func reserveDenseRows(_ groups: Int) {
+    let stride = max(denseStride, 8)
+    let rows = min(groups, Self.denseCapacity / stride)
+    if !denseFull && rows > denseGroups { dense.reserveCapacity(rows * stride) }
   }
 
   /// The end of a tabulation. The counts are kept in place (nothing to move).
@@ -367,9 +377,20 @@ public struct StrataCounts: Sendable {
   /// Grows the table to hold (`group`, `column`); false (and no new entries from then on) when
   /// that would pass ``denseCapacity``.
   private mutating func growDense(group: Int, column: Int) -> Bool {
+    // The row is widened a few columns at a time while narrow: an aggregated file meets its
+    // bands in order on its first label, so its rows end as wide as its bands (20 entries for
+    // 19 bands, not 32), and each early widening copies only a few rows.
     var stride = max(denseStride, 8)
-    while stride <= column { stride *= 2 }
-    var groups = group < denseGroups ? denseGroups : max(16, (group + 1) * 2)
+    while stride <= column { stride = stride < 64 ? stride + 4 : stride * 2 }
+    // Rows for new labels: within the room already made (see ``reserveDenseRows(_:)``) a
+    // quarter more at a time, since appending there copies nothing; else twice as many, for
+    // as few copies of the table as doubling makes. Rows appended are zeroed, so touched.
+    let room = stride == denseStride ? dense.capacity / stride : 0
+    var groups = denseGroups
+    if group >= denseGroups {
+      groups = max(16, (group + 1) * 2)
+      if group < room { groups = min(room, max(group + 1, denseGroups + denseGroups / 4 + 16)) }
+    }
     // Past the capacity, as many rows as fit (never one more at a time: each growth copies).
     if groups * stride > Self.denseCapacity { groups = Self.denseCapacity / stride }
     guard group < groups, groups >= denseGroups else {
@@ -468,6 +489,8 @@ public struct StrataCounts: Sendable {
       return
     }
     let g = groups.ids(for: other.groups)
+    // The other counts' new labels get rows after these: room for them at once.
+    reserveDenseRows(groups.count)
     let a = ages.ids(for: other.ages)
     let b = byCombinations.ids(for: other.byCombinations)
     // Taken out of `other` so that each array is held once, and changed in place.

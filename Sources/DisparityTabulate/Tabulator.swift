@@ -208,8 +208,11 @@ public enum Tabulator {
       reserved = true
       let bytes = chunk.byteCount
       guard bytesRead > 0, bytes > bytesRead else { return }
-      let expected = Double(counts.strataCount) * Double(bytes) / Double(bytesRead) * 1.05
-      counts.reserveStrata(Int(min(expected, Double(Self.mostReservedStrata))))
+      let scale = Double(bytes) / Double(bytesRead) * 1.05
+      let expected = Double(counts.strataCount) * scale
+      counts.reserveStrata(
+        Int(min(expected, Double(Self.mostReservedStrata))),
+        groups: Int(min(Double(counts.groups.count) * scale, Double(Self.mostReservedStrata))))
     }
 
     /// Adds the pending record-level rows to the counts, and the working totals to
