@@ -236,7 +236,7 @@ public struct Analysis: Sendable {
       // tie the expected counts to counts that may be withheld.
       var control = DisclosureControl(specification: spec)
       control.expectedEmbedsTotals = spec.indirect && referenceFile == nil
-      results = control.apply(to: results)
+      control.apply(to: &results)
     }
 
     // 7. The report.

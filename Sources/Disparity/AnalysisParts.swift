@@ -204,33 +204,61 @@ struct GroupClassifier: Sendable {
   mutating func classify(
     _ counts: StrataCounts, quality: inout EthnicityDataQuality, file: String
   ) throws -> [GroupPlacement] {
-    var weights = [Double](repeating: 0, count: counts.groups.count)
-    var rows = [Int](repeating: 0, count: counts.groups.count)
-    // Through pointers: captured arrays cost a uniqueness and a bounds check per access, and
-    // aggregated inputs have a stratum per row (56 instructions a stratum that way, 380,000 of
-    // them in a 20,000-label file).
-    weights.withUnsafeMutableBufferPointer { weights in
-      rows.withUnsafeMutableBufferPointer { rows in
-        counts.forEachBlock { keys, totals in
-          for i in keys.indices {
-            let g = Int(keys[i].group)
-            weights[g] += totals[i].events
-            rows[g] += totals[i].rows
+    let rawLabels = counts.groups.strings
+    let classifications = Self.classifyAll(rawLabels, with: normaliser)
+    // Two independent halves: the placements (and the codes' numbers), and the data-quality
+    // summary (with the events and rows of each label, a pass over every stratum). With
+    // thousands of labels each half has thousands of hashes of strings, so they run at once
+    // when there are many labels, each writing only its own state.
+    var placements: [GroupPlacement] = []
+    var totalLabel: Int? = nil
+    if counts.groups.count >= concurrentHalves && ProcessInfo.processInfo.activeProcessorCount > 1 {
+      withUnsafeMutablePointer(to: &self) { me in
+        withUnsafeMutablePointer(to: &quality) { q in
+          withUnsafeMutablePointer(to: &placements) { p in
+            withUnsafeMutablePointer(to: &totalLabel) { t in
+              nonisolated(unsafe) let me = me
+              nonisolated(unsafe) let q = q
+              nonisolated(unsafe) let p = p
+              nonisolated(unsafe) let t = t
+              DispatchQueue.concurrentPerform(iterations: 2) { half in
+                if half == 0 {
+                  (p.pointee, t.pointee) = me.pointee.place(classifications)
+                } else {
+                  Self.tally(counts, rawLabels, classifications, into: &q.pointee)
+                }
+              }
+            }
           }
         }
       }
+    } else {
+      Self.tally(counts, rawLabels, classifications, into: &quality)
+      (placements, totalLabel) = place(classifications)
     }
+    if let id = totalLabel {
+      let location =
+        id < counts.groupFirstSeen.count
+        ? counts.groupFirstSeen[id] : SourceLocation(file: file)
+      throw AnalysisError.totalRow(rawLabels[id], location)
+    }
+    return placements
+  }
+
+  /// The number of distinct labels from which ``classify(_:quality:file:)`` runs its halves at
+  /// once (tests set it higher to compare with one thread).
+  var concurrentHalves = 2048
+
+  /// The placement of each classified label, numbering new codes in order; the id of the
+  /// first label that is a total row, if any (the placements then stop there).
+  private mutating func place(_ classifications: [EthnicityClassification]) -> (
+    [GroupPlacement], Int?
+  ) {
     var placements: [GroupPlacement] = []
-    placements.reserveCapacity(counts.groups.count)
+    placements.reserveCapacity(classifications.count)
     // Room for every label at once: under `raw` there may be tens of thousands, each a group.
-    numbers.reserveCapacity(numbers.count + counts.groups.count)
-    quality.reserveCapacity(groups: counts.groups.count)
-    let rawLabels = counts.groups.strings
-    let classifications = Self.classifyAll(rawLabels, with: normaliser)
-    for id in 0..<counts.groups.count {
-      let raw = rawLabels[id]
-      let c = classifications[id]
-      quality.add(raw: raw, classification: c, rows: rows[id], weight: weights[id])
+    numbers.reserveCapacity(numbers.count + classifications.count)
+    for (id, c) in classifications.enumerated() {
       switch c.status {
       case .group:
         // One hash of the code: its number if it has one, else the next (under `raw`, tens of
@@ -248,13 +276,40 @@ struct GroupClassifier: Sendable {
       case .collective, .unmapped:
         placements.append(.excluded)
       case .total:
-        let location =
-          id < counts.groupFirstSeen.count
-          ? counts.groupFirstSeen[id] : SourceLocation(file: file)
-        throw AnalysisError.totalRow(raw, location)
+        return (placements, id)
       }
     }
-    return placements
+    return (placements, nil)
+  }
+
+  /// Adds each label, with its events and rows over all strata, to the data-quality summary.
+  private static func tally(
+    _ counts: StrataCounts, _ rawLabels: [String],
+    _ classifications: [EthnicityClassification], into quality: inout EthnicityDataQuality
+  ) {
+    var weights = [Double](repeating: 0, count: counts.groups.count)
+    var rows = [Int](repeating: 0, count: counts.groups.count)
+    // Through pointers: captured arrays cost a uniqueness and a bounds check per access, and
+    // aggregated inputs have a stratum per row (56 instructions a stratum that way, 380,000 of
+    // them in a 20,000-label file).
+    weights.withUnsafeMutableBufferPointer { weights in
+      rows.withUnsafeMutableBufferPointer { rows in
+        counts.forEachBlock { keys, totals in
+          for i in keys.indices {
+            let g = Int(keys[i].group)
+            weights[g] += totals[i].events
+            rows[g] += totals[i].rows
+          }
+        }
+      }
+    }
+    quality.reserveCapacity(groups: counts.groups.count)
+    for id in 0..<counts.groups.count {
+      let c = classifications[id]
+      // A total row stops the analysis (see ``place(_:)``): the summary is not read then.
+      if c.status == .total { break }
+      quality.add(raw: rawLabels[id], classification: c, rows: rows[id], weight: weights[id])
+    }
   }
 
   /// Classifies each label; thousands of distinct labels (areas, practices under `raw`) are

@@ -83,16 +83,37 @@ public struct DisclosureControl: Sendable {
   /// The results with suppression applied and flagged.
   public func apply(to results: [GroupResult]) -> [GroupResult] {
     var out = results
-    var strata: [[String]: [Int]] = [:]
-    var order: [[String]] = []
-    for i in out.indices {
-      if strata[out[i].by] == nil { order.append(out[i].by) }
-      strata[out[i].by, default: []].append(i)
-    }
-    for by in order {
-      control(stratum: strata[by]!, in: &out)
-    }
+    apply(to: &out)
     return out
+  }
+
+  /// Applies suppression to the results in place, and flags it: the same rule as the form
+  /// that returns the results.
+  ///
+  /// In place, so that the results of thousands of groups are not copied: a copy of a result
+  /// retains its strings and arrays, and the old array's release frees them again.
+  public func apply(to results: inout [GroupResult]) {
+    var strata: [[String]: Int] = [:]
+    var members: [[Int]] = []
+    var last = -1
+    for i in results.indices {
+      // A stratum's groups are usually together: the one before is checked without a hash.
+      if last >= 0 && results[i - 1].by == results[i].by {
+        members[last].append(i)
+        continue
+      }
+      if let known = strata[results[i].by] {
+        last = known
+      } else {
+        last = members.count
+        strata[results[i].by] = last
+        members.append([])
+      }
+      members[last].append(i)
+    }
+    for stratum in members {
+      control(stratum: stratum, in: &results)
+    }
   }
 
   private func control(stratum members: [Int], in out: inout [GroupResult]) {
