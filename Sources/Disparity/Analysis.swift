@@ -68,9 +68,10 @@ public struct Analysis: Sendable {
     }
 
     // 2. Tabulate the inputs (and the population file) by raw stratum.
-    // The classifications are loaded meanwhile (once per process, and needed in step 3): the
-    // tabulation leaves a core free while it merges its workers' counts.
-    DispatchQueue.global().async { _ = try? EthnicityCatalogue.builtIn() }
+    // The classifications are loaded meanwhile (once per process, and needed in step 3), on a
+    // thread of their own: queued on the pool, the load held one of the threads the parallel
+    // reading needed (see ``BackgroundWork``).
+    BackgroundWork.start { _ = try? EthnicityCatalogue.builtIn() }
     let populationInSameFile = spec.populationFile == nil && spec.denominator != nil
     let frequencyColumn = spec.eventFrequency.map { [$0] } ?? []
     var eventsRequest = TabulationRequest(
@@ -299,7 +300,7 @@ public struct Analysis: Sendable {
   /// instructions, with the other core idle.
   private static func freeElsewhere<T: Sendable>(_ value: consuming T) {
     let held = value
-    DispatchQueue.global().async { withExtendedLifetime(held) {} }
+    BackgroundWork.start { withExtendedLifetime(held) {} }
   }
 }
 /// Strict mode's error (unmapped values or collective terms), placed at the first row holding

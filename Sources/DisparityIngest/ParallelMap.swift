@@ -104,3 +104,52 @@ public enum ParallelMap {
     try map(count: items.count, blockSize: blockSize) { i throws(E) in try transform(items[i]) }
   }
 }
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Work started on a thread of its own, outside the thread pool of ``ParallelMap`` and
+/// `DispatchQueue.concurrentPerform`.
+///
+/// The pool has a thread per core. A task queued on it (loading the classifications while a file
+/// is read, freeing a large structure) holds one of those threads until it ends, and a parallel
+/// loop started meanwhile got no helper on a two-core machine: the reading of an aggregated file
+/// ran on one core while the classifications loaded. On a thread of its own the task shares the
+/// cores with the loop instead.
+public enum BackgroundWork {
+  /// Runs `body` on a new detached thread; falls back to the pool if no thread can be made.
+  public static func start(_ body: @escaping @Sendable () -> Void) {
+    final class Box: @unchecked Sendable {
+      let body: @Sendable () -> Void
+      init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+    }
+    let box = Unmanaged.passRetained(Box(body)).toOpaque()
+    var attributes = pthread_attr_t()
+    pthread_attr_init(&attributes)
+    defer { pthread_attr_destroy(&attributes) }
+    pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+    #if canImport(Glibc)
+      var thread = pthread_t()
+    #else
+      var thread: pthread_t? = nil
+    #endif
+    let started = pthread_create(
+      &thread, &attributes,
+      { context in
+        #if canImport(Glibc)
+          let box = Unmanaged<Box>.fromOpaque(context!).takeRetainedValue()
+        #else
+          let box = Unmanaged<Box>.fromOpaque(context).takeRetainedValue()
+        #endif
+        box.body()
+        return nil
+      }, box)
+    if started != 0 {
+      let box = Unmanaged<Box>.fromOpaque(box).takeRetainedValue()
+      DispatchQueue.global().async { box.body() }
+    }
+  }
+}

@@ -1,7 +1,12 @@
+import Dispatch
 import Synchronization
 import Testing
 
 @testable import DisparityIngest
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 @Suite("CSVReader.parallelReduce: same records, lines and errors as a sequential pass")
 struct ParallelReduceTests {
@@ -208,5 +213,32 @@ struct ParallelMapTests {
         return i
       }
     }
+  }
+}
+
+@Suite("Work on a thread of its own")
+struct BackgroundWorkTests {
+  /// The work runs, on another thread than the caller's, and while it runs a parallel loop of
+  /// the pool still gets every iteration done (the work holds none of the pool's threads).
+  @Test func runsOnItsOwnThreadBesideAParallelLoop() {
+    let started = DispatchSemaphore(value: 0)
+    let release = DispatchSemaphore(value: 0)
+    let finished = DispatchSemaphore(value: 0)
+    let caller = pthread_self()
+    final class Seen: @unchecked Sendable { var sameThread = true }
+    let seen = Seen()
+    BackgroundWork.start {
+      seen.sameThread = pthread_equal(pthread_self(), caller) != 0
+      started.signal()
+      release.wait()
+      finished.signal()
+    }
+    started.wait()
+    // The background work is blocked: the loop must not need its thread.
+    let squares = ParallelMap.map(count: 10_000, blockSize: 100) { $0 * $0 }
+    #expect(squares == (0..<10_000).map { $0 * $0 })
+    release.signal()
+    finished.wait()
+    #expect(!seen.sameThread)
   }
 }
