@@ -125,6 +125,11 @@ public struct StrataCounts: Sendable {
   private var denseGroups = 0
   /// Whether the dense table has reached ``denseCapacity`` and takes no new strata.
   private var denseFull = false
+  /// Whether the strata from ``unindexedStart`` on are in neither index yet (see
+  /// ``absorb(_:)``): they are indexed before the next lookup, and never if none comes (the
+  /// merges at the end of a parallel read).
+  private var hasUnindexed = false
+  private var unindexedStart = 0
 
   /// The strata's keys in order of first appearance in the input (files in order, rows in file
   /// order): the same order on every run, so results and sums are reproducible.
@@ -276,6 +281,7 @@ public struct StrataCounts: Sendable {
   /// new.
   @inline(__always)
   mutating func position(of key: RawStratumKey) -> Int {
+    if hasUnindexed { indexUnindexed() }
     if Self.denseCandidate(key), let position = densePosition(of: key) { return position }
     let mask = slots.count - 1
     var slot = Int(truncatingIfNeeded: Self.hash(key)) & mask
@@ -292,7 +298,31 @@ public struct StrataCounts: Sendable {
     return position
   }
 
-  /// The position of `key`, or `nil` if it is not a stratum yet (nothing is added).
+  /// Indexes the strata from ``unindexedStart`` on, block by block, in order.
+  @inline(never)
+  private mutating func indexUnindexed() {
+    hasUnindexed = false
+    let from = unindexedStart
+    var start = 0
+    var spans: [(start: Int, keys: [RawStratumKey])] = [(0, keys)]
+    for block in blocks { spans.append((block.start, block.keys)) }
+    for span in spans {
+      start = span.start
+      let end = start + span.keys.count
+      guard end > from else { continue }
+      for p in max(from, start)..<end { index(span.keys[p - start], at: p) }
+    }
+  }
+
+  /// The position of `key`, or `nil` if it is not a stratum yet (nothing is added), after
+  /// indexing any strata not indexed yet.
+  private mutating func existing(_ key: RawStratumKey) -> Int? {
+    if hasUnindexed { indexUnindexed() }
+    return find(key)
+  }
+
+  /// The position of `key`, or `nil` if it is not a stratum yet (nothing is added). The strata
+  /// must all be indexed (see ``indexUnindexed()``).
   private func find(_ key: RawStratumKey) -> Int? {
     if Self.denseCandidate(key) {
       let g = Int(key.group)
@@ -488,6 +518,8 @@ public struct StrataCounts: Sendable {
       swap(&self, &other)
       return
     }
+    // Labels from this number on are new here: a stratum of one cannot be here already.
+    let groupsBefore = Int32(groups.count)
     let g = groups.ids(for: other.groups)
     // The other counts' new labels get rows after these: room for them at once.
     reserveDenseRows(groups.count)
@@ -518,7 +550,10 @@ public struct StrataCounts: Sendable {
               group: g[Int(key.group)],
               age: key.age < 0 ? -1 : a[Int(key.age)],
               by: key.by < 0 ? -1 : b[Int(key.by)])
-            if let position = find(mapped) {
+            // (Looked up only for a label seen here before: the other counts' strata are
+            // distinct, so one of a new label is new. An aggregated file's later chunks
+            // have mostly new labels, whose strata then need no index until a lookup.)
+            if mapped.group < groupsBefore, let position = existing(mapped) {
               add(values[i], at: position)
             } else {
               var t = StratumTotals()
@@ -546,7 +581,10 @@ public struct StrataCounts: Sendable {
         block.start = start
         blocks.append(block)
       }
-      for j in 0..<kept { index(block.keys[j], at: start + j) }
+      if !hasUnindexed {
+        hasUnindexed = true
+        unindexedStart = start
+      }
     }
     // New labels got the next ids in order, so their first places append in step; merging in
     // input order keeps the earliest place each label was seen.

@@ -122,10 +122,8 @@ public enum Tabulator {
       state.finish()
       return Result(counts: state.counts, groupColumn: columns.groupName)
     }
-    // Small files in one chunk per worker: their chunks would be quick anyway, and every chunk
-    // after the first is merged (for aggregated files, a copy of each of its strata).
     var state = try reader.parallelReduce(
-      workers: workers * (size >= severalChunksBytes ? chunksPerWorker : 1),
+      workers: workers * chunksPerWorker(fileBytes: size),
       initialForChunk: { chunk in State(chunk: chunk, file: file, columns: columns) },
       body: { state, record in try add(record, columns: columns, to: &state) },
       merge: { (into: inout State, part: consuming State) in
@@ -141,12 +139,16 @@ public enum Tabulator {
   /// The processors available, the default number of workers.
   public static var defaultWorkers: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
-  /// Chunks per worker in a parallel pass: enough for the free workers to take over the work of
-  /// a slow one, few enough that each chunk is large.
-  static let chunksPerWorker = 4
-
-  /// The file size from which each worker gets ``chunksPerWorker`` chunks rather than one.
-  static let severalChunksBytes = 64 << 20
+  /// Chunks per worker in a parallel pass over a file of `fileBytes`: enough for the free
+  /// workers to take over the work of a slow one, few enough that each chunk is large.
+  ///
+  /// Four from 64 MiB; two from 4 MiB, where one chunk each left the reading of an aggregated
+  /// file of 8 MB on one core for its last quarter (the core that had also started the load of
+  /// the classifications came last), and chunks after the first now merge cheaply (see
+  /// ``StrataCounts/absorb(_:)``); one below, where the chunks are quick anyway.
+  static func chunksPerWorker(fileBytes: Int) -> Int {
+    fileBytes >= 64 << 20 ? 4 : (fileBytes >= 4 << 20 ? 2 : 1)
+  }
 
   /// One worker's tabulation.
   ///
@@ -188,8 +190,9 @@ public enum Tabulator {
     }
 
     /// The number of strata after which an input is taken to have many (an aggregated input,
-    /// a stratum per row), and room is made for the rest.
-    static let manyStrata = 1 << 16
+    /// a stratum per row), and room is made for the rest (early enough for chunks of a few
+    /// MB: an aggregated file of 8 MB has 95,000 strata a chunk).
+    static let manyStrata = 1 << 14
 
     /// The most strata room is made for at once (about 300 MB of address space, of which only
     /// what is used is ever touched); past it the counts grow as usual.
