@@ -246,6 +246,18 @@ public enum StandardOutput {
   /// - Throws: ``OutputError/cannotWrite(_:)`` naming standard output when the write fails (a
   ///   closed pipe, a full disk).
   public static func write(_ bytes: [UInt8]) throws(OutputError) {
+    try write(pieces: [bytes])
+  }
+
+  /// Writes each of `pieces` to standard output in turn: the same bytes as ``write(_:)`` of
+  /// them joined.
+  ///
+  /// - Throws: ``OutputError/cannotWrite(_:)`` naming standard output when a write fails.
+  public static func write(pieces: [[UInt8]]) throws(OutputError) {
+    for bytes in pieces { try writeAll(bytes) }
+  }
+
+  private static func writeAll(_ bytes: [UInt8]) throws(OutputError) {
     let failed = bytes.withUnsafeBytes { buffer -> Bool in
       var offset = 0
       while offset < buffer.count {

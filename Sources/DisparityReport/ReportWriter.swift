@@ -69,6 +69,13 @@ public struct ReportWriter: Sendable {
   public func write(_ report: Report) throws {
     if destination == "-" {
       guard formats.count == 1 else { throw ReportError.severalFormatsToStandardOutput }
+      if formats[0] == .csv {
+        // The pieces one after another: joined, a national table's text was copied once more
+        // into memory touched for the first time.
+        let table = report.tidyTable ?? ResultTable(name: "", columns: [])
+        try StandardOutput.write(pieces: CSVRenderer().renderPieces(table))
+        return
+      }
       let bytes = try render(report, as: formats[0])
       try StandardOutput.write(bytes)
       return

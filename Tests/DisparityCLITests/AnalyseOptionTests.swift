@@ -241,4 +241,25 @@ struct AnalyseOptionTests {
     let expected = open.compactMap { Double($0["expected"] ?? "") }.reduce(0, +)
     #expect(abs(expected - 125) < 1e-9, "the identity that made the leak")
   }
+
+  /// A table of thousands of rows, rendered in several pieces, comes out on standard output
+  /// byte for byte as it is written to a folder.
+  @Test func largeTableOnStandardOutputEqualsTheFile() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    var text = "group,age,deaths,population\n"
+    for g in 0..<2_500 { text += "G\(g),0-4,\(g % 40),\(1000 + g)\nG\(g),5-9,\(g % 9),900\n" }
+    let input = try folder.write("aggregated.csv", text)
+    let arguments =
+      ["analyse", input, "--scheme", "raw", "--group", "group", "--quiet"]
+      + Self.counts
+    let out = try CLI.run(arguments + ["--output", "-"])
+    #expect(out.status == 0)
+    let written = try CLI.run(arguments + ["--format", "csv", "--output", folder.path("out")])
+    #expect(written.status == 0)
+    let file = try String(contentsOfFile: folder.path("out/report.csv"), encoding: .utf8)
+    #expect(out.stdout == file)
+    // The header and a row per group, more than the 1,024 rows of one rendered piece.
+    #expect(out.stdout.split(separator: "\n").count == 2_501)
+  }
 }
