@@ -54,6 +54,27 @@ private final class ChunkResults<Partial: Sendable>: @unchecked Sendable {
   }
 }
 
+/// The chunks of a parallel read accepted so far, in file order, and their merged result; all
+/// of it is read and changed only with ``lock`` held.
+private final class AcceptedChunks<Partial: Sendable>: @unchecked Sendable {
+  let lock = NSLock()
+  /// The next chunk to accept.
+  var next = 0
+  var accumulated: Partial?
+  /// Where the next chunk must start (the end of the last one accepted).
+  var expectedOffset: Int
+  var expectedLine: Int
+  /// Chunks parsed again from the right start.
+  var redone = 0
+  /// The first error in file order; nothing after it is accepted.
+  var failure: (any Error)?
+
+  init(offset: Int, line: Int) {
+    expectedOffset = offset
+    expectedLine = line
+  }
+}
+
 private struct ChunkOutcome<Partial: Sendable>: Sendable {
   var partial: Partial
   /// File offset and line of the first record this chunk did not process.
@@ -127,11 +148,13 @@ extension CSVReader {
   }
 
   /// Reads the records on several threads, each folding its part of the file into its own
-  /// partial result, then merges the partial results in file order.
+  /// partial result, and merges the partial results in file order.
   ///
   /// Each worker starts from `initialForChunk(chunk)` and calls `body` for each record of its chunk in file
-  /// order; `merge` is called on the calling thread, in file order, to fold each later chunk's
-  /// result into the first one's. `body` must change nothing but its partial result (records from
+  /// order; `merge` is called in file order, one call at a time, to fold each later chunk's
+  /// result into the first one's: by a worker that has finished a chunk while others still read
+  /// theirs, or by the calling thread, so it must touch nothing but the partial results it is
+  /// given. `body` must change nothing but its partial result (records from
   /// a chunk that started inside a quoted field are parsed again, and the first attempt's partial
   /// result is discarded). The result equals that of one sequential pass when `merge` is
   /// associative. Line numbers in records and errors are those of the file. Standard input, small
@@ -212,41 +235,63 @@ extension CSVReader {
         index: k, byteCount: (k + 1 < count ? starts[k + 1] : size) - starts[k],
         fileByteCount: span)
     }
-    DispatchQueue.concurrentPerform(iterations: count) { k in
-      results.set(
-        k,
-        plan.run(
-          from: countStarts[k], line: chunkLines[k], stop: stops[k],
-          initial: { initialForChunk(chunks[k]) }, body: body))
-    }
-
-    // 4. Accept the chunks in file order, re-parsing any whose guessed start was wrong.
-    var redone = 0
-    defer { lastParallelRun = (count, redone) }
-    var accumulated: Partial?
-    var expectedOffset = dataOffset
-    var expectedLine = dataLine
-    for k in 0..<count {
-      var result = results.take(k)!
-      if starts[k] != expectedOffset {
-        redone += 1
-        result = plan.run(
-          from: expectedOffset, line: expectedLine, stop: stops[k],
-          initial: { initialForChunk(chunks[k]) }, body: body)
+    // 4. Accept the chunks in file order, re-parsing any whose guessed start was wrong, and
+    //    merge each into the first one's result. A worker that finishes a chunk accepts every
+    //    chunk that is ready, unless another is doing so: the merges of the early chunks then
+    //    overlap the parsing of the last ones, rather than all following it on one core.
+    let accepted = AcceptedChunks<Partial>(offset: dataOffset, line: dataLine)
+    defer { lastParallelRun = (count, accepted.redone) }
+    let chunkStarts = starts
+    withoutActuallyEscaping(merge) { merge in
+      nonisolated(unsafe) let merge = merge
+      // Called with `accepted.lock` held.
+      @Sendable func acceptReady() {
+        while accepted.failure == nil && accepted.next < count,
+          var result = results.take(accepted.next)
+        {
+          let k = accepted.next
+          accepted.next += 1
+          if chunkStarts[k] != accepted.expectedOffset {
+            accepted.redone += 1
+            result = plan.run(
+              from: accepted.expectedOffset, line: accepted.expectedLine, stop: stops[k],
+              initial: { initialForChunk(chunks[k]) }, body: body)
+          }
+          do {
+            // Handed on without a copy, so that `merge` may change the partial result's
+            // arrays in place (the only references to them are the ones passed on).
+            let outcome = try (consume result).get()
+            accepted.expectedOffset = outcome.endOffset
+            accepted.expectedLine = outcome.endLine
+            let partial = (consume outcome).partial
+            if accepted.accumulated == nil {
+              accepted.accumulated = consume partial
+            } else {
+              try merge(&accepted.accumulated!, consume partial)
+            }
+          } catch {
+            accepted.failure = error
+          }
+        }
       }
-      // Handed on without a copy, so that `merge` may change the partial result's arrays in
-      // place (the only references to them are the ones passed on).
-      let outcome = try (consume result).get()
-      expectedOffset = outcome.endOffset
-      expectedLine = outcome.endLine
-      let partial = (consume outcome).partial
-      if accumulated == nil {
-        accumulated = consume partial
-      } else {
-        try merge(&accumulated!, consume partial)
+      DispatchQueue.concurrentPerform(iterations: count) { k in
+        results.set(
+          k,
+          plan.run(
+            from: countStarts[k], line: chunkLines[k], stop: stops[k],
+            initial: { initialForChunk(chunks[k]) }, body: body))
+        if accepted.lock.try() {
+          acceptReady()
+          accepted.lock.unlock()
+        }
       }
+      // The chunks finished while another thread was accepting (or after the last try).
+      accepted.lock.lock()
+      acceptReady()
+      accepted.lock.unlock()
     }
-    return accumulated!
+    if let failure = accepted.failure { throw failure }
+    return accepted.accumulated!
   }
 
   /// The offset just after the first LF at or after `offset - 1`, or `size` if there is none.

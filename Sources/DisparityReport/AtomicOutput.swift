@@ -23,7 +23,7 @@ public struct AtomicOutput: Sendable {
 
     /// The contents as one array.
     public var contents: [UInt8] {
-      get { pieces.count == 1 ? pieces[0] : Array(pieces.joined()) }
+      get { CSVRenderer.joined(pieces) }
       set { pieces = [newValue] }
     }
 

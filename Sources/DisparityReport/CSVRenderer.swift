@@ -30,7 +30,17 @@ public struct CSVRenderer: Sendable {
   /// the available cores and joined in order, so the text is the same as from one pass.
   public func renderBytes(_ table: ResultTable) -> [UInt8] {
     let pieces = renderPieces(table)
-    return pieces.count == 1 ? pieces[0] : Array(pieces.joined())
+    return Self.joined(pieces)
+  }
+
+  /// Pieces of bytes joined into one array, each copied whole (iterating `joined()` copied them
+  /// byte by byte: about 5 ms for the 4.5 MB of a 20,000-row table).
+  static func joined(_ pieces: [[UInt8]]) -> [UInt8] {
+    if pieces.count == 1 { return pieces[0] }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(pieces.reduce(0) { $0 + $1.count })
+    for piece in pieces { bytes += piece }
+    return bytes
   }
 
   /// The table as CSV bytes in pieces (the header, then blocks of rows rendered on several

@@ -142,12 +142,13 @@ public enum Tabulator {
   /// Chunks per worker in a parallel pass over a file of `fileBytes`: enough for the free
   /// workers to take over the work of a slow one, few enough that each chunk is large.
   ///
-  /// Four from 64 MiB; two from 4 MiB, where one chunk each left the reading of an aggregated
-  /// file of 8 MB on one core for its last quarter (the core that had also started the load of
-  /// the classifications came last), and chunks after the first now merge cheaply (see
-  /// ``StrataCounts/absorb(_:)``); one below, where the chunks are quick anyway.
+  /// Four from 4 MiB. With one chunk each, the reading of an aggregated file of 8 MB ran on
+  /// one core for its last quarter (the core that had also started the load of the
+  /// classifications came last); the chunks after the first now merge cheaply and while the
+  /// last ones are read (see ``StrataCounts/absorb(_:)`` and ``CSVReader/parallelReduce(workers:initialForChunk:body:merge:)``).
+  /// One below, where the chunks are quick anyway.
   static func chunksPerWorker(fileBytes: Int) -> Int {
-    fileBytes >= 64 << 20 ? 4 : (fileBytes >= 4 << 20 ? 2 : 1)
+    fileBytes >= 4 << 20 ? 4 : 1
   }
 
   /// One worker's tabulation.

@@ -65,6 +65,33 @@ struct ParallelReduceTests {
     }
   }
 
+  /// Merges, made by whichever worker has finished a chunk, come one at a time and in file
+  /// order, with 16 chunks on 4 workers: each merge sees the chunks before it merged already,
+  /// and no two merges overlap.
+  @Test func mergesComeOneAtATimeInFileOrder() throws {
+    let folder = try TemporaryFolder()
+    var text = "a,b\n"
+    for i in 0..<20_000 { text += "\(i),row \(i)\n" }
+    let path = try folder.write("chunks.csv", text)
+    let reader = try CSVReader(path: path, options: smallBuffer(256))
+    let inside = Atomic<Int>(0)
+    let overlaps = Atomic<Int>(0)
+    let merged = try reader.parallelReduce(
+      workers: 16, initialForChunk: { chunk in [chunk.index] },
+      body: { _, _ in },
+      merge: { all, more in
+        if inside.add(1, ordering: .sequentiallyConsistent).newValue > 1 {
+          overlaps.add(1, ordering: .relaxed)
+        }
+        // The chunks so far, in order, and this one next.
+        #expect(all == Array(0..<all.count) && more == [all.count])
+        all += more
+        inside.subtract(1, ordering: .sequentiallyConsistent)
+      })
+    #expect(merged == Array(0..<16))
+    #expect(overlaps.load(ordering: .relaxed) == 0)
+  }
+
   @Test(arguments: ["\r\n", "\n\r\n"])
   func lineNumbersAreExactWhenCRLFPairsStraddleCountingPieces(lineEnd: String) throws {
     // Tiny buffers make the line-end counting pieces 16 bytes long, so CR and LF of a pair
