@@ -32,6 +32,7 @@ struct DisparityCommand: ParsableCommand {
     // Before anything runs in parallel: OpenBLAS's idle workers would compete for the cores.
     LinearAlgebra.useCallingThreadOnly()
     ProcessTuning.keepFreedMemory()
+    ProcessTuning.startLoadingClassifications()
     do {
       var command = try parseAsRoot()
       try command.run()
