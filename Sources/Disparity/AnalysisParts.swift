@@ -714,11 +714,22 @@ struct Cube: Sendable {
   /// The numbers are the classifier's, shared by events and population.
   private static func codeIndices(_ groups: [GroupPlacement]) -> (codes: [String], index: [Int]) {
     var codes: [String] = []
-    let index = groups.map { placement -> Int in
-      guard case .group(let code, let number) = placement else { return -1 }
-      if number >= codes.count { codes += repeatElement("", count: number + 1 - codes.count) }
-      codes[number] = code
-      return number
+    var index: [Int] = []
+    index.reserveCapacity(groups.count)
+    for placement in groups {
+      guard case .group(let code, let number) = placement else {
+        index.append(-1)
+        continue
+      }
+      // Numbers come in order of first sight, so a new one is usually the next: appended
+      // (under `raw`, 20,000 of them), rather than made room for and then set.
+      if number == codes.count {
+        codes.append(code)
+      } else {
+        if number > codes.count { codes += repeatElement("", count: number + 1 - codes.count) }
+        codes[number] = code
+      }
+      index.append(number)
     }
     return (codes, index)
   }
