@@ -303,14 +303,10 @@ public struct StrataCounts: Sendable {
   private mutating func indexUnindexed() {
     hasUnindexed = false
     let from = unindexedStart
-    var start = 0
     var spans: [(start: Int, keys: [RawStratumKey])] = [(0, keys)]
     for block in blocks { spans.append((block.start, block.keys)) }
-    for span in spans {
-      start = span.start
-      let end = start + span.keys.count
-      guard end > from else { continue }
-      for p in max(from, start)..<end { index(span.keys[p - start], at: p) }
+    for (start, keys) in spans where start + keys.count > from {
+      for p in max(from, start)..<(start + keys.count) { index(keys[p - start], at: p) }
     }
   }
 
