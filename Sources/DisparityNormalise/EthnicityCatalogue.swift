@@ -33,8 +33,16 @@ struct EthnicityLabelCandidate: Sendable, Hashable {
   var concept: Int
   /// The scheme whose label it is (nil for a built-in alias with its own set of categories).
   var schemeID: String?
-  /// How it matched, for the classification's rule, e.g. `label of ons-2011 "White: Irish"`.
-  var origin: String
+  /// How a built-in alias matched, for the classification's rule; nil for a scheme's label,
+  /// whose rule is made from its concept when it is used (see ``origin(label:)``): the
+  /// thousands of label keys of the schemes need no string each at load.
+  var aliasOrigin: String?
+
+  /// How it matched, for the classification's rule, e.g. `label of ons-2011 "White: Irish"`;
+  /// `label` is its concept's label.
+  func origin(label: String) -> String {
+    aliasOrigin ?? "label of \(schemeID ?? "") \"\(label)\""
+  }
 }
 
 /// The built-in ethnicity classifications, loaded from data files and validated, with the alias
@@ -466,8 +474,8 @@ private struct Loader {
   }
 
   mutating func register(_ scheme: EthnicityScheme) {
-    var keys: [String: Set<Int>] = [:]
-    var origins: [String: String] = [:]
+    // Each key's concept, or −1 once a second concept of the scheme has the key.
+    var keys: [String: Int] = [:]
     for group in scheme.groups {
       let kind: EthnicityConcept.Kind =
         switch group.kind {
@@ -500,17 +508,15 @@ private struct Loader {
           }
         }
       }
-      for key in Set(mine) where !key.isEmpty {
-        keys[key, default: []].insert(index)
-        origins[key] = "label of \(scheme.id) \"\(group.label)\""
+      for key in mine where !key.isEmpty {
+        func mark(_ known: inout Int) { if known != index { known = -1 } }
+        mark(&keys[key, default: index])
       }
     }
     // A key that means two different groups within one scheme is not used for that scheme.
-    for (key, indices) in keys {
-      guard indices.count == 1 else { continue }
+    for (key, concept) in keys where concept >= 0 {
       labelIndex[key, default: []].append(
-        EthnicityLabelCandidate(concept: indices.first!, schemeID: scheme.id, origin: origins[key]!)
-      )
+        EthnicityLabelCandidate(concept: concept, schemeID: scheme.id, aliasOrigin: nil))
     }
   }
 
@@ -611,7 +617,7 @@ private struct Loader {
         labelIndex[key, default: []].insert(
           EthnicityLabelCandidate(
             concept: conceptIndex, schemeID: schemeForCandidate,
-            origin: "built-in alias \"\(value)\"" + (note.isEmpty ? "" : " (\(note))")),
+            aliasOrigin: "built-in alias \"\(value)\"" + (note.isEmpty ? "" : " (\(note))")),
           at: 0)
       }
     }

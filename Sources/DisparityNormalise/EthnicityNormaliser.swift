@@ -343,7 +343,7 @@ public struct EthnicityNormaliser: Sendable {
     let ranked = candidates.sorted { rankOf($0) < rankOf($1) }
     let best = ranked[0]
     let concept = catalogue.concepts[best.concept]
-    var rule = best.origin
+    var rule = best.origin(label: concept.label)
     let others = ranked.dropFirst().filter { catalogue.concepts[$0.concept].atoms != concept.atoms }
     if let other = others.first, concept.kind == .group {
       rule +=
