@@ -53,9 +53,9 @@ public struct DirectlyStandardisedRate: Sendable, Hashable, RateEstimate {
   /// - Throws: ``StatisticsError`` for misaligned bands, negative or non-finite values, events in
   ///   a band with no population, a standard summing to zero, no levels or a bad multiplier.
   public init(
-    events: [Double], populations: [Double], standard: [Double],
-    levels: [ConfidenceLevel] = [.ninetyFive], method: DirectStandardisationMethod = .dobson(),
-    multiplier: Double = 100_000
+    events: borrowing [Double], populations: borrowing [Double], standard: borrowing [Double],
+    levels: borrowing [ConfidenceLevel] = [.ninetyFive],
+    method: DirectStandardisationMethod = .dobson(), multiplier: Double = 100_000
   ) throws(StatisticsError) {
     try validateBandValues(events, "events")
     let sums = try Self.withWeights(populations: populations, standard: standard, events: events) {
@@ -129,7 +129,7 @@ public struct DirectlyStandardisedRate: Sendable, Hashable, RateEstimate {
     /// The largest and mean weights of the bands with population, in one pass in band order
     /// (the sums are the same as over a filtered array, without building it: the filter's
     /// growing array was half of the initialiser's cost for 20,000 groups).
-    init(_ weights: UnsafeMutableBufferPointer<Double>, populations: [Double]) {
+    init(_ weights: UnsafeMutableBufferPointer<Double>, populations: borrowing [Double]) {
       var weightSum = 0.0
       var squaredWeightSum = 0.0
       var present = 0
@@ -182,8 +182,8 @@ public struct DirectlyStandardisedRate: Sendable, Hashable, RateEstimate {
   }
 
   private init(
-    total: Double, populations: [Double], sums: WeightSums, levels: [ConfidenceLevel],
-    method: DirectStandardisationMethod, multiplier: Double
+    total: Double, populations: borrowing [Double], sums: WeightSums,
+    levels: borrowing [ConfidenceLevel], method: DirectStandardisationMethod, multiplier: Double
   ) throws(StatisticsError) {
     try validateLevels(levels)
     try validateMultiplier(multiplier)

@@ -91,7 +91,7 @@ public struct CrudeRate: Sendable, Hashable, RateEstimate {
   /// - Throws: ``StatisticsError`` when events are negative or not finite, the population is not
   ///   positive, a level list is empty or the multiplier is not positive.
   public init(
-    events: Double, population: Double, levels: [ConfidenceLevel] = [.ninetyFive],
+    events: Double, population: Double, levels: borrowing [ConfidenceLevel] = [.ninetyFive],
     method: PoissonCountMethod = .pheRule, multiplier: Double = 100_000
   ) throws(StatisticsError) {
     try validateValue(events, "events")
