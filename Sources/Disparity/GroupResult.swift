@@ -156,10 +156,11 @@ public struct TidyTableBuilder: Sendable {
       var row: [ResultTable.Cell] = []
       row.reserveCapacity(width)
       for value in r.by { row.append(.text(value)) }
-      row += [
-        .text(r.label), .text(r.code), r.suppressed ? confidential : .value(r.events),
-        .value(r.population),
-      ]
+      // Appended one by one: an array literal here was an allocation per row.
+      row.append(.text(r.label))
+      row.append(.text(r.code))
+      row.append(r.suppressed ? confidential : .value(r.events))
+      row.append(.value(r.population))
       func cells(_ e: EstimateWithLimits?, hidden: Bool = r.suppressed) {
         if hidden && e != nil {
           for _ in 0..<(1 + 2 * suffixes.count) { row.append(confidential) }
@@ -185,17 +186,16 @@ public struct TidyTableBuilder: Sendable {
       }
       row.append(r.flags.isEmpty ? .empty : .text(r.flags.joined(separator: "; ")))
       if indirect {
-        row += [
-          r.suppressed && r.observed != nil ? confidential : .value(r.observed),
-          r.indirectSuppressed && r.expected != nil ? confidential : .value(r.expected),
-        ]
+        row.append(r.suppressed && r.observed != nil ? confidential : .value(r.observed))
+        row.append(
+          r.indirectSuppressed && r.expected != nil ? confidential : .value(r.expected))
         let indirectHidden = r.suppressed || r.indirectSuppressed
         cells(r.smr, hidden: indirectHidden)
         cells(r.isr, hidden: indirectHidden)
       }
       return row
     }
-    for row in built { table.append(row) }
+    table.append(contentsOf: built)
     return table
   }
 }

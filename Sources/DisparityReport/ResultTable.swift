@@ -133,6 +133,14 @@ public struct ResultTable: Sendable, Equatable {
     rows.append(row)
   }
 
+  /// Appends rows, each with one cell per column, in order (as ``append(_:)`` of each would).
+  public mutating func append(contentsOf newRows: [[Cell]]) {
+    for row in newRows {
+      precondition(row.count == columns.count, "a row needs one cell per column")
+    }
+    if rows.isEmpty { rows = newRows } else { rows += newRows }
+  }
+
   /// The index of the column called `name`, if there is one.
   public func columnIndex(_ name: String) -> Int? {
     columns.firstIndex { $0.name == name }

@@ -173,3 +173,21 @@ struct TextRendererTests {
     #expect(ReadableNumber.grouped(value, decimals: decimals) == expected)
   }
 }
+
+@Suite("Result table rows")
+struct ResultTableRowsTests {
+  /// Rows appended together are the rows appended one by one, in order, after rows already
+  /// there; and the table renders the same.
+  @Test func rowsAppendedTogetherEqualRowsAppendedOneByOne() {
+    let columns: [ResultTable.Column] = [.init("group", .text), .init("events", .count)]
+    let rows: [[ResultTable.Cell]] = (0..<5).map { [.text("G\($0)"), .number(Double($0))] }
+    var oneByOne = ResultTable(name: "t", columns: columns)
+    for row in rows { oneByOne.append(row) }
+    var together = ResultTable(name: "t", columns: columns)
+    together.append(contentsOf: Array(rows[0..<2]))
+    together.append(contentsOf: Array(rows[2...]))
+    together.append(contentsOf: [])
+    #expect(together == oneByOne)
+    #expect(CSVRenderer().render(together) == "group,events\nG0,0\nG1,1\nG2,2\nG3,3\nG4,4\n")
+  }
+}
