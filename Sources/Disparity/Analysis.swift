@@ -171,11 +171,36 @@ public struct Analysis: Sendable {
     var cube = Cube(
       byColumns: spec.by.count, adjustColumns: adjustColumns.count, extraKeys: extraKeys.count)
     cube.hasFrequency = spec.eventFrequency != nil
+    // Notes that reveal no group's count go into the report; the per-group counts of the
+    // ethnicity summary go to standard error only (they would undo disclosure control).
+    var inputNotes = events.inputNotes(file: spec.inputs.joined(separator: ", "), kind: "events")
+    // With the population in the events' file they are the same counts, already noted above.
+    if let population, !populationInSameFile {
+      inputNotes += population.inputNotes(
+        file: spec.populationFile ?? spec.inputs.joined(separator: ", "), kind: "population")
+    }
     // The population in the events' own counts is summed in the same pass where it can be.
-    let populationAdded = try cube.addEvents(
-      events, groups: eventGroups, bands: standardBands, hasAge: eventsHaveAge,
-      populationToo: populationInSameFile && referenceBands == nil
-        && eventsHaveAge == (standardBands != nil))
+    let populationToo =
+      populationInSameFile && referenceBands == nil && eventsHaveAge == (standardBands != nil)
+    // Without --adjust the events' counts are done with once the cube holds them: the cube is
+    // handed their only copy, and frees them as soon as they are summed, so that its cells and
+    // the results reuse their memory rather than touch fresh pages (an aggregated file's counts
+    // are tens of megabytes; a fresh page costs about 1.5 µs to fault in here).
+    let populationAdded: Bool
+    if spec.adjust.isEmpty
+      && (!populationInSameFile || (populationToo && cube.sumsPlainly(events)))
+    {
+      // (The population in the events' file is the same counts, summed in the same pass.)
+      if populationInSameFile { population = nil }
+      populationAdded = try cube.addEvents(
+        consume events, groups: eventGroups, bands: standardBands, hasAge: eventsHaveAge,
+        populationToo: populationToo)
+      events = StrataCounts()
+    } else {
+      populationAdded = try cube.addEvents(
+        events, groups: eventGroups, bands: standardBands, hasAge: eventsHaveAge,
+        populationToo: populationToo)
+    }
     if let population, let populationGroups, !populationAdded {
       try cube.addPopulation(
         population, groups: populationGroups, bands: standardBands,
@@ -188,17 +213,7 @@ public struct Analysis: Sendable {
     if spec.unknown == .redistribute {
       redistributionNotes = cube.redistributeUnknown()
     }
-    // Notes that reveal no group's count go into the report; the per-group counts of the
-    // ethnicity summary go to standard error only (they would undo disclosure control).
-    var inputNotes = events.inputNotes(file: spec.inputs.joined(separator: ", "), kind: "events")
-    // With the population in the events' file they are the same counts, already noted above.
-    if let population, !populationInSameFile {
-      inputNotes += population.inputNotes(
-        file: spec.populationFile ?? spec.inputs.joined(separator: ", "), kind: "population")
-    }
-    // Without --adjust the counts are done with once the cube holds them: freed now, the
-    // results and the report reuse their memory rather than touch fresh pages (an aggregated
-    // file's counts are tens of megabytes; a fresh page costs about 1.5 µs to fault in here).
+    // A population from a file of its own is done with too, without --adjust.
     if spec.adjust.isEmpty {
       Self.freeElsewhere((events, population))
       events = StrataCounts()

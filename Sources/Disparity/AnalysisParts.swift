@@ -700,19 +700,19 @@ struct Cube: Sendable {
   /// worked out on first use: there are far fewer combinations than strata.
   private struct ByPlaces {
     var places: [ByPlace?]
-    init(_ counts: StrataCounts) {
+    init(_ counts: borrowing StrataCounts) {
       places = Array(repeating: nil, count: counts.byCombinations.count + 1)
     }
   }
 
   private mutating func place(
-    _ id: Int32, in places: inout ByPlaces, counts: StrataCounts, population: Bool
+    _ id: Int32, in places: inout ByPlaces, counts: StrataCounts?, population: Bool
   ) throws -> ByPlace {
     if let known = places.places[Int(id) + 1] { return known }
     let all: [String] =
       id < 0
       ? []
-      : counts.byCombinations.string(id).split(
+      : counts!.byCombinations.string(id).split(
         separator: "\u{1F}", omittingEmptySubsequences: false
       )
       .map(String.init)
@@ -792,17 +792,24 @@ struct Cube: Sendable {
   /// well when that can be done in the same pass (no `--by`, no event frequencies), and returns
   /// whether it was (otherwise ``addPopulation(_:groups:bands:referenceBands:)`` adds it).
   @discardableResult
+  /// Returns whether the population was added too: asked for with `populationToo`, and the
+  /// strata summed plainly (see ``sumsPlainly(_:)``).
+  ///
+  /// The counts are taken (`consuming`): a caller that hands over its only copy lets the sums of
+  /// strata without `--by` free them as soon as they are summed, so that the cells and the
+  /// results after them reuse that memory (tens of megabytes for an aggregated file) rather
+  /// than touch fresh pages.
   mutating func addEvents(
-    _ counts: StrataCounts, groups: [GroupPlacement], bands: AgeAlignment?, hasAge: Bool,
-    populationToo: Bool = false
+    _ counts: consuming StrataCounts, groups: [GroupPlacement], bands: AgeAlignment?,
+    hasAge: Bool, populationToo: Bool = false
   ) throws -> Bool {
     bandCount = bands?.aligned.bands.count ?? 1
     // Every label was observed when the bands were aligned, so each has a band.
     let bandOf: [Int] =
       hasAge ? try bands.map { b in try counts.ages.strings.map { try b.index(of: $0) } } ?? [] : []
-    if !hasFrequency && counts.byCombinations.count == 0 {
+    if sumsPlainly(counts) {
       try addPlainStrata(
-        counts, groups: groups, events: true, population: populationToo,
+        consume counts, groups: groups, events: true, population: populationToo,
         bandOfAge: hasAge ? bandOf : nil, workers: plainStrataWorkers)
       return populationToo
     }
@@ -821,6 +828,13 @@ struct Cube: Sendable {
         cell.add(events: t, band: b, frequency: place.frequency, bands: bands)
       })
     return false
+  }
+
+  /// Whether ``addEvents(_:groups:bands:hasAge:populationToo:)`` sums `counts` in flat
+  /// buffers (strata without `--by` values or event frequencies), the one way it adds the
+  /// population in the same pass.
+  func sumsPlainly(_ counts: borrowing StrataCounts) -> Bool {
+    !hasFrequency && counts.byCombinations.count == 0
   }
 
   mutating func addPopulation(
@@ -865,7 +879,7 @@ struct Cube: Sendable {
   /// are added by one thread, in the order of the strata, as in one pass, so the sums are
   /// identical, and the cells are appended in the groups' order of first sight.
   private mutating func addPlainStrata(
-    _ counts: StrataCounts, groups: [GroupPlacement], events addsEvents: Bool,
+    _ counts: consuming StrataCounts, groups: [GroupPlacement], events addsEvents: Bool,
     population addsPopulation: Bool, bandOfAge: [Int]?, workers requested: Int?
   ) throws {
     let (codes, codeOf) = Self.codeIndices(groups)
@@ -905,12 +919,15 @@ struct Cube: Sendable {
         }
       }
     }
+    // The strata are summed: the counts are freed here if this was their last copy.
+    var places = ByPlaces(counts)
+    _ = consume counts
     // The one stratum, made as addStrata would make it: if there was an event, or the
     // population of a known group.
     let other = parts[0]
     guard other.seenOther || parts.contains(where: { !$0.rowNumber.isEmpty }) else { return }
-    var places = ByPlaces(counts)
-    let s = try place(-1, in: &places, counts: counts, population: !addsEvents).stratum
+    // (The stratum without `--by` values needs no counts.)
+    let s = try place(-1, in: &places, counts: nil, population: !addsEvents).stratum
     strata[s].reserveCapacity(codes.count, numbers: codes.count)
     if other.seenOther {
       strata[s].unknownEvents += other.unknown
