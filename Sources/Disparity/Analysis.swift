@@ -71,7 +71,7 @@ public struct Analysis: Sendable {
     // The classifications are loaded meanwhile (once per process, and needed in step 3), on a
     // thread of their own: queued on the pool, the load held one of the threads the parallel
     // reading needed (see ``BackgroundWork``).
-    BackgroundWork.start { _ = try? EthnicityCatalogue.builtIn() }
+    EthnicityCatalogue.preloadBuiltIn()
     let populationInSameFile = spec.populationFile == nil && spec.denominator != nil
     let frequencyColumn = spec.eventFrequency.map { [$0] } ?? []
     var eventsRequest = TabulationRequest(

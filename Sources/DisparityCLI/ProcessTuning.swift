@@ -44,6 +44,6 @@ enum ProcessTuning {
     arguments: [String] = CommandLine.arguments
   ) {
     guard arguments.count > 1, classifyingCommands.contains(arguments[1]) else { return }
-    BackgroundWork.start { _ = try? EthnicityCatalogue.builtIn() }
+    EthnicityCatalogue.preloadBuiltIn()
   }
 }

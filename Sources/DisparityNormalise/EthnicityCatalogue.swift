@@ -99,6 +99,33 @@ public struct EthnicityCatalogue: Sendable {
     }
   }
 
+  /// Starts loading the built-in classifications on a thread of their own, once per process:
+  /// later calls (and ``builtIn()`` meanwhile) find the load under way.
+  ///
+  /// One loader only: a second thread started to load them waited for the first in a lock
+  /// whose waiters spin, taking a core from the work the load was meant to run beside.
+  public static func preloadBuiltIn() {
+    guard preload.start() else { return }
+    BackgroundWork.start { _ = try? builtIn() }
+  }
+
+  /// Whether the preload has started (an `NSLock`, as elsewhere here, for macOS 13).
+  private final class Preload: @unchecked Sendable {
+    private let lock = NSLock()
+    private var started = false
+
+    /// True for the first caller only.
+    func start() -> Bool {
+      lock.lock()
+      defer { lock.unlock() }
+      if started { return false }
+      started = true
+      return true
+    }
+  }
+
+  private static let preload = Preload()
+
   private struct LoadFailure: Error { var underlying: any Error }
   private static let cachedBuiltIn: Result<EthnicityCatalogue, LoadFailure> = {
     do {
