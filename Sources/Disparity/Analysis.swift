@@ -213,8 +213,9 @@ public struct Analysis: Sendable {
     if spec.unknown == .redistribute {
       redistributionNotes = cube.redistributeUnknown()
     }
-    // A population from a file of its own is done with too, without --adjust.
-    if spec.adjust.isEmpty {
+    // A population from a file of its own is done with too, without --adjust (counts handed
+    // to the cube are freed there already).
+    if spec.adjust.isEmpty && (population != nil || events.strataCount > 0) {
       Self.freeElsewhere((events, population))
       events = StrataCounts()
       population = nil
@@ -288,7 +289,8 @@ public struct Analysis: Sendable {
         standard: standardBands, referenceBands: referenceBands, referenceNames: referenceNames,
         redistribution: redistributionNotes) + adjustmentNotes
     inputNotes += cubeNotes
-    Self.freeElsewhere((consume events, consume population))
+    // With --adjust the counts lived until here (without it they are freed already).
+    if !spec.adjust.isEmpty { Self.freeElsewhere((consume events, consume population)) }
     var report: Report
     if spec.presentation {
       report = PresentationReportBuilder(specification: spec, levels: levels).report(

@@ -938,17 +938,9 @@ struct Cube: Sendable {
     }
     // The copy ends here, so that appending to the stratum below does not copy its arrays.
     _ = consume stratum
-    // In the groups' order of first sight: the workers' rows merged by their first stratum.
-    var next = [Int](repeating: 0, count: workers)
-    while true {
-      var k = -1
-      for w in 0..<workers where next[w] < parts[w].rowNumber.count {
-        if k < 0 || parts[w].firstStratum[next[w]] < parts[k].firstStratum[next[k]] { k = w }
-      }
-      guard k >= 0 else { break }
+    // In the groups' order of first sight.
+    for (k, r) in Self.firstSightOrder(parts) {
       let part = parts[k]
-      let r = next[k]
-      next[k] += 1
       let code = part.rowNumber[r]
       // Moved out of the worker's array, not copied (a copy of a cell retains its five
       // collections, and was most of this loop).
@@ -976,25 +968,35 @@ struct Cube: Sendable {
   /// The number of raw strata from which ``addPlainStrata`` shares the groups between threads.
   static let parallelStrata = 1 << 16
 
-  /// The cells of the workers' rows, in the groups' order of first sight (the rows merged by
-  /// their first stratum), with their codes and numbers, each worker making its own rows' cells
-  /// in their places.
-  private static func placedCells(
-    _ parts: [PlainSums], codes: [String], events: Bool, population: Bool
-  ) -> (cells: [Cell], codes: [String], numbers: [Int]) {
-    // Each row's place: a merge of the workers' rows, which are each in order already.
-    var place = parts.map { [Int](repeating: 0, count: $0.rowNumber.count) }
-    var numbers: [Int] = []
+  /// The workers' rows (worker, row) in the groups' order of first sight: the rows merged by
+  /// their first stratum (each worker's rows are in that order already).
+  private static func firstSightOrder(_ parts: [PlainSums]) -> [(worker: Int, row: Int)] {
+    var order: [(worker: Int, row: Int)] = []
+    order.reserveCapacity(parts.reduce(0) { $0 + $1.rowNumber.count })
     var next = [Int](repeating: 0, count: parts.count)
     while true {
       var k = -1
       for w in parts.indices where next[w] < parts[w].rowNumber.count {
         if k < 0 || parts[w].firstStratum[next[w]] < parts[k].firstStratum[next[k]] { k = w }
       }
-      guard k >= 0 else { break }
-      place[k][next[k]] = numbers.count
-      numbers.append(parts[k].rowNumber[next[k]])
+      guard k >= 0 else { return order }
+      order.append((k, next[k]))
       next[k] += 1
+    }
+  }
+
+  /// The cells of the workers' rows, in the groups' order of first sight (the rows merged by
+  /// their first stratum), with their codes and numbers, each worker making its own rows' cells
+  /// in their places.
+  private static func placedCells(
+    _ parts: [PlainSums], codes: [String], events: Bool, population: Bool
+  ) -> (cells: [Cell], codes: [String], numbers: [Int]) {
+    // Each row's place in the groups' order of first sight.
+    var place = parts.map { [Int](repeating: 0, count: $0.rowNumber.count) }
+    var numbers: [Int] = []
+    for (k, r) in firstSightOrder(parts) {
+      place[k][r] = numbers.count
+      numbers.append(parts[k].rowNumber[r])
     }
     let count = numbers.count
     let places = place
