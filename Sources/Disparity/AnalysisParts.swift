@@ -407,6 +407,13 @@ private final class PlainSums: @unchecked Sendable {
     incompletePopulation = .allocate(capacity: rows)
     valueCounts = .allocate(capacity: rows)
     valueSquares = .allocate(capacity: rows)
+  }
+
+  /// Sets every sum to zero: called by the worker that sums into these buffers, before its
+  /// first ``add(_:numbers:groups:)``. Zeroed in the initialiser, the 6 MB of 20,000 groups ×
+  /// 19 bands were first touched on one core before the parallel pass (2.4 ms of page faults
+  /// in (c)); zeroed here, each worker faults in its own.
+  func zero() {
     for buffer in [eventSums, populationSums, valueCounts, valueSquares] {
       buffer.initialize(repeating: 0)
     }
@@ -886,21 +893,29 @@ struct Cube: Sendable {
     let row = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(1, codes.count))
     row.initialize(repeating: -1)
     defer { row.deallocate() }
+    // One parallel pass over all the blocks, each worker taking them in order: a pass per
+    // block waited for the slower worker at the end of each.
     codeOf.withUnsafeBufferPointer { codeOf in
       bandOf.withUnsafeBufferPointer { bandOf in
-        var offset = 0
-        counts.forEachBlock { keys, totals in
-          let work = PlainSums.Block(
-            keys: keys, totals: totals, offset: offset, codeOf: codeOf, bandOf: bandOf, row: row,
-            events: addsEvents, population: addsPopulation)
-          if workers == 1 {
-            parts[0].add(work, numbers: lower[0]..<lower[1], groups: groups)
-          } else {
-            DispatchQueue.concurrentPerform(iterations: workers) { k in
-              parts[k].add(work, numbers: lower[k]..<lower[k + 1], groups: groups)
+        counts.withBlocks { blocks in
+          var offset = 0
+          let work = blocks.map { block in
+            defer { offset += block.keys.count }
+            return PlainSums.Block(
+              keys: block.keys, totals: block.totals, offset: offset, codeOf: codeOf,
+              bandOf: bandOf, row: row, events: addsEvents, population: addsPopulation)
+          }
+          let add: @Sendable (Int) -> Void = { k in
+            parts[k].zero()
+            for block in work {
+              parts[k].add(block, numbers: lower[k]..<lower[k + 1], groups: groups)
             }
           }
-          offset += keys.count
+          if workers == 1 {
+            add(0)
+          } else {
+            DispatchQueue.concurrentPerform(iterations: workers, execute: add)
+          }
         }
       }
     }

@@ -164,6 +164,41 @@ public struct StrataCounts: Sendable {
     }
   }
 
+  /// One block of strata as ``withBlocks(_:)`` hands it over: keys and totals, in step.
+  public typealias BlockPointers = (
+    keys: UnsafeBufferPointer<RawStratumKey>, totals: UnsafeBufferPointer<StratumTotals>
+  )
+
+  /// Calls `body` once with all the blocks of ``forEachBlock(_:)``, in the same order.
+  ///
+  /// For loops that share every block between threads in one parallel pass: a pass per block
+  /// waited for the slowest thread at the end of each (an aggregated file read in eight chunks
+  /// has eight blocks).
+  public func withBlocks<R>(_ body: ([BlockPointers]) throws -> R) rethrows -> R {
+    var gathered: [BlockPointers] = []
+    gathered.reserveCapacity(blocks.count + 1)
+    return try keys.withUnsafeBufferPointer { k in
+      try values.withUnsafeBufferPointer { v in
+        gathered.append((k, v))
+        return try Self.gather(blocks[...], into: &gathered, body)
+      }
+    }
+  }
+
+  /// The pointers of `rest`'s blocks appended to `gathered`, each valid while `body` runs.
+  private static func gather<R>(
+    _ rest: ArraySlice<StrataBlock>, into gathered: inout [BlockPointers],
+    _ body: ([BlockPointers]) throws -> R
+  ) rethrows -> R {
+    guard let block = rest.first else { return try body(gathered) }
+    return try block.keys.withUnsafeBufferPointer { k in
+      try block.values.withUnsafeBufferPointer { v in
+        gathered.append((k, v))
+        return try gather(rest.dropFirst(), into: &gathered, body)
+      }
+    }
+  }
+
   /// The rows with a missing or suppressed count, over all strata, counted in `Int` (the
   /// strata's own tallies are 32-bit; all strata together may pass that).
   public var incompleteRows:

@@ -362,6 +362,13 @@ struct TabulationBlocksTests {
       blockCount += 1
     }
     #expect(blockCount > 1)
+    // All the blocks at once are the same blocks, in the same order.
+    merged.withBlocks { blocks in
+      #expect(blocks.count == blockCount)
+      #expect(blocks.flatMap { Array($0.keys) } == merged.stratumKeys)
+      #expect(
+        blocks.flatMap { Array($0.totals).map(\.events) } == merged.stratumTotals.map(\.events))
+    }
     // Counts that already have blocks, merged into others (a second input file).
     var twice = tabulate(rows[0..<1])
     twice.merge(merged)
