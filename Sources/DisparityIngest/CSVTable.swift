@@ -37,73 +37,22 @@ public struct CSVTable: Sendable {
   }
 
   /// Parses CSV text already in memory; `file` names it in errors.
+  ///
+  /// Byte by byte over the text's UTF-8 (the delimiter's bytes are matched as a sequence): a
+  /// loop over `Character`s and scalars appended one at a time took 16 million instructions for
+  /// the 30 KB of built-in classifications, a seventh of a small analysis.
   public init(text: String, file: String, delimiter: Character = ",") throws(CSVTableError) {
     self.file = file
-    var records: [(fields: [String], line: Int)] = []
-    var fields: [String] = []
-    var field = ""
-    var inQuotes = false
-    var quotedField = false
-    var line = 1
-    var recordLine = 1
-    var quoteLine = 1
-    var chars = Array(text.unicodeScalars)
-    if chars.first == "\u{FEFF}" { chars.removeFirst() }
-    var i = 0
-    func endRecord() {
-      fields.append(field)
-      if !(fields.count == 1 && fields[0].isEmpty && !quotedField) {
-        records.append((fields, recordLine))
-      }
-      fields = []
-      field = ""
-      quotedField = false
+    var text = text
+    let delimiterBytes = Array(String(delimiter).utf8)
+    let outcome = text.withUTF8 { bytes in
+      Self.records(bytes, delimiter: delimiterBytes, file: file)
     }
-    while i < chars.count {
-      let c = chars[i]
-      if inQuotes {
-        if c == "\"" {
-          if i + 1 < chars.count && chars[i + 1] == "\"" {
-            field.unicodeScalars.append("\"")
-            i += 1
-          } else {
-            inQuotes = false
-            let next = i + 1 < chars.count ? chars[i + 1] : "\n"
-            if next != delimiter.unicodeScalars.first! && next != "\n" && next != "\r" {
-              throw .textAfterClosingQuote(
-                SourceLocation(file: file, line: line, column: fields.count + 1))
-            }
-          }
-        } else {
-          if c == "\n" { line += 1 }
-          field.unicodeScalars.append(c)
-        }
-      } else if c == "\"" && field.isEmpty {
-        inQuotes = true
-        quotedField = true
-        quoteLine = line
-      } else if Character(c) == delimiter {
-        fields.append(field)
-        field = ""
-      } else if c == "\r" {
-        if i + 1 < chars.count && chars[i + 1] == "\n" { i += 1 }
-        endRecord()
-        line += 1
-        recordLine = line
-      } else if c == "\n" {
-        endRecord()
-        line += 1
-        recordLine = line
-      } else {
-        field.unicodeScalars.append(c)
-      }
-      i += 1
+    let records: [(fields: [String], line: Int)]
+    switch outcome {
+    case .success(let found): records = found
+    case .failure(let error): throw error
     }
-    if inQuotes {
-      throw .unterminatedQuote(
-        SourceLocation(file: file, line: quoteLine, column: fields.count + 1))
-    }
-    if !field.isEmpty || !fields.isEmpty || quotedField { endRecord() }
     guard let first = records.first else { throw .empty(file: file) }
     header = first.fields.map { $0.trimmingCharacters(in: .whitespaces) }
     var parsed: [Row] = []
@@ -117,6 +66,92 @@ public struct CSVTable: Sendable {
       parsed.append(Row(fields: record.fields, line: record.line))
     }
     rows = parsed
+  }
+
+  /// The records of `bytes` (RFC 4180, see ``init(text:file:delimiter:)``), each with the line
+  /// on which it starts; blank lines are skipped.
+  private static func records(
+    _ bytes: UnsafeBufferPointer<UInt8>, delimiter: [UInt8], file: String
+  ) -> Result<[(fields: [String], line: Int)], CSVTableError> {
+    let quote = UInt8(ascii: "\"")
+    let newline = UInt8(ascii: "\n")
+    let carriageReturn = UInt8(ascii: "\r")
+    var records: [(fields: [String], line: Int)] = []
+    var fields: [String] = []
+    var field: [UInt8] = []
+    var inQuotes = false
+    var quotedField = false
+    var line = 1
+    var recordLine = 1
+    var quoteLine = 1
+    let n = bytes.count
+    // A UTF-8 byte-order mark.
+    var i = n >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+    func isDelimiter(at j: Int) -> Bool {
+      guard j + delimiter.count <= n else { return false }
+      for (k, b) in delimiter.enumerated() where bytes[j + k] != b { return false }
+      return true
+    }
+    func endField() {
+      fields.append(String(decoding: field, as: UTF8.self))
+      field.removeAll(keepingCapacity: true)
+    }
+    func endRecord() {
+      endField()
+      if !(fields.count == 1 && fields[0].isEmpty && !quotedField) {
+        records.append((fields, recordLine))
+      }
+      fields = []
+      quotedField = false
+    }
+    while i < n {
+      let c = bytes[i]
+      if inQuotes {
+        if c == quote {
+          if i + 1 < n && bytes[i + 1] == quote {
+            field.append(quote)
+            i += 1
+          } else {
+            inQuotes = false
+            if i + 1 < n && !isDelimiter(at: i + 1) && bytes[i + 1] != newline
+              && bytes[i + 1] != carriageReturn
+            {
+              return .failure(
+                .textAfterClosingQuote(
+                  SourceLocation(file: file, line: line, column: fields.count + 1)))
+            }
+          }
+        } else {
+          if c == newline { line += 1 }
+          field.append(c)
+        }
+      } else if c == quote && field.isEmpty {
+        inQuotes = true
+        quotedField = true
+        quoteLine = line
+      } else if c == delimiter[0] && isDelimiter(at: i) {
+        endField()
+        i += delimiter.count - 1
+      } else if c == carriageReturn {
+        if i + 1 < n && bytes[i + 1] == newline { i += 1 }
+        endRecord()
+        line += 1
+        recordLine = line
+      } else if c == newline {
+        endRecord()
+        line += 1
+        recordLine = line
+      } else {
+        field.append(c)
+      }
+      i += 1
+    }
+    if inQuotes {
+      return .failure(
+        .unterminatedQuote(SourceLocation(file: file, line: quoteLine, column: fields.count + 1)))
+    }
+    if !field.isEmpty || !fields.isEmpty || quotedField { endRecord() }
+    return .success(records)
   }
 
   /// The index of the column called `name`.
