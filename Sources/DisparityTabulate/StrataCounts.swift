@@ -345,15 +345,48 @@ public struct StrataCounts: Sendable {
     }
   }
 
-  /// The position of `key`, or `nil` if it is not a stratum yet (nothing is added), after
-  /// indexing any strata not indexed yet.
-  private mutating func existing(_ key: RawStratumKey) -> Int? {
-    if hasUnindexed { indexUnindexed() }
-    return find(key)
+  /// The most group labels ``merged(_:scanned:)`` looks up by a scan of the strata not yet
+  /// indexed in one merge, before it indexes them all instead.
+  static let mostScannedGroups = 8
+
+  /// The position of `key` during a merge (``absorb(_:)``), or `nil` if it is not a stratum yet,
+  /// without indexing the strata not indexed yet unless many labels are looked up.
+  ///
+  /// A chunk of an aggregated file usually starts inside the last group of the chunk before, so
+  /// each merge looked up one group's strata, and indexed the 50,000 strata of the merges
+  /// before for them (21 million instructions over (c)'s merges, the last on one core at the
+  /// end of the reading). The strata not indexed yet are scanned for the label's instead, once
+  /// per label in `scanned` (the merge's own: its new strata are appended only after its
+  /// lookups), and indexed all at once only past ``mostScannedGroups`` labels.
+  private mutating func merged(_ key: RawStratumKey, scanned: inout [Int32: [Int]]) -> Int? {
+    guard hasUnindexed else { return find(key) }
+    if let position = find(key) { return position }
+    if scanned[key.group] == nil && scanned.count >= Self.mostScannedGroups {
+      indexUnindexed()
+      return find(key)
+    }
+    if scanned[key.group] == nil { scanned[key.group] = unindexedPositions(ofGroup: key.group) }
+    for position in scanned[key.group]! where self.key(at: position) == key { return position }
+    return nil
+  }
+
+  /// The positions of the strata from ``unindexedStart`` on whose group is `group`.
+  private func unindexedPositions(ofGroup group: Int32) -> [Int] {
+    var found: [Int] = []
+    var spans: [(start: Int, keys: [RawStratumKey])] = [(0, keys)]
+    for block in blocks { spans.append((block.start, block.keys)) }
+    for (start, keys) in spans where start + keys.count > unindexedStart {
+      keys.withUnsafeBufferPointer { keys in
+        for i in max(unindexedStart - start, 0)..<keys.count where keys[i].group == group {
+          found.append(start + i)
+        }
+      }
+    }
+    return found
   }
 
   /// The position of `key`, or `nil` if it is not a stratum yet (nothing is added). The strata
-  /// must all be indexed (see ``indexUnindexed()``).
+  /// must all be indexed (see ``indexUnindexed()``), or `key` be among the indexed ones.
   private func find(_ key: RawStratumKey) -> Int? {
     if Self.denseCandidate(key) {
       let g = Int(key.group)
@@ -558,6 +591,9 @@ public struct StrataCounts: Sendable {
     let b = byCombinations.ids(for: other.byCombinations)
     // Taken out of `other` so that each array is held once, and changed in place.
     var incoming = [StrataBlock.empty]
+    // The labels already here looked up by a scan of the strata not indexed yet (see
+    // ``merged(_:scanned:)``): valid until this merge appends its new strata.
+    var scanned: [Int32: [Int]] = [:]
     swap(&incoming[0].keys, &other.keys)
     swap(&incoming[0].values, &other.values)
     for n in other.blocks.indices {
@@ -584,7 +620,7 @@ public struct StrataCounts: Sendable {
             // (Looked up only for a label seen here before: the other counts' strata are
             // distinct, so one of a new label is new. An aggregated file's later chunks
             // have mostly new labels, whose strata then need no index until a lookup.)
-            if mapped.group < groupsBefore, let position = existing(mapped) {
+            if mapped.group < groupsBefore, let position = merged(mapped, scanned: &scanned) {
               add(values[i], at: position)
             } else {
               var t = StratumTotals()
@@ -616,6 +652,8 @@ public struct StrataCounts: Sendable {
         hasUnindexed = true
         unindexedStart = start
       }
+      // The strata not indexed yet have changed.
+      scanned.removeAll()
     }
     // New labels got the next ids in order, so their first places append in step; merging in
     // input order keeps the earliest place each label was seen.

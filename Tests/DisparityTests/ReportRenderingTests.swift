@@ -385,6 +385,60 @@ struct TabulationBlocksTests {
     #expect(merged.strataCount == 2 * 2_400 * 3 + 1_600 + 1)
   }
 
+  /// Parts cut inside a group's rows, as the chunks of an aggregated file are, merge to the
+  /// strata and totals of one pass: the group at each cut is looked up by a scan of the strata
+  /// not indexed yet (``StrataCounts/mostScannedGroups``), including a group spread over three
+  /// parts, one whose later part repeats a stratum already merged, and a part with more old
+  /// groups than the scan takes (then everything is indexed). Worked by construction: each
+  /// (group, age) stratum's events are the sum of the rows written for it.
+  @Test func strataCountsMergedAcrossCutsInsideGroupsEqualOnePass() {
+    var rows: [(group: String, age: Int, events: Double)] = []
+    for g in 0..<3_000 {
+      for a in 0..<19 { rows.append(("G\(g)", a, Double(g * 19 + a))) }
+    }
+    // G2999 again (a stratum merged already, and new ages), then many old groups at once.
+    rows.append(("G2999", 3, 1_000))
+    rows.append(("G2999", 40, 7))
+    for g in stride(from: 0, to: 3_000, by: 100) { rows.append(("G\(g)", 5, 1)) }
+    func tabulate(_ part: ArraySlice<(group: String, age: Int, events: Double)>) -> StrataCounts {
+      var counts = StrataCounts()
+      for row in part {
+        var t = StratumTotals()
+        t.events = row.events
+        t.rows = 1
+        counts.add(
+          RawStratumKey(
+            group: counts.groups.id(for: row.group), age: counts.ages.id(for: "\(row.age)"),
+            by: -1),
+          t)
+      }
+      return counts
+    }
+    func described(_ c: StrataCounts) -> [String] {
+      zip(c.stratumKeys, c.stratumTotals).map {
+        "\(c.groups.string($0.group)) \(c.ages.string($0.age)) \($1.events) \($1.rows)"
+      }
+    }
+    // Cuts at 19 × 1,000 + 5 (inside G1000), inside G1999 and twice inside G2999 (rows
+    // 56,981 to 56,999), then at the repeats and before the many old groups.
+    let cuts = [0, 19_005, 37_990, 56_985, 56_995, 57_001, rows.count]
+    var merged = StrataCounts()
+    for k in 0..<(cuts.count - 1) {
+      var part = tabulate(rows[cuts[k]..<cuts[k + 1]])
+      merged.absorb(&part)
+    }
+    let sequential = tabulate(rows[...])
+    #expect(merged.strataCount == 3_000 * 19 + 1)
+    #expect(described(merged) == described(sequential))
+    // A lookup after the merges finds a stratum of a scanned group in its block.
+    var t = StratumTotals()
+    t.events = 1
+    merged.add(
+      RawStratumKey(group: merged.groups.id(for: "G2999"), age: merged.ages.id(for: "3"), by: -1), t
+    )
+    #expect(merged.stratumTotals[2_999 * 19 + 3].events == 2_999 * 19 + 3 + 1_000 + 1)
+  }
+
   /// An aggregated file with more strata than ``Tabulator/State/manyStrata`` (so that room is
   /// made for the rest, from an estimate) gives the same strata and totals read in parallel as
   /// in one pass, however far off the estimate: here the first part of the file is dense in
