@@ -151,6 +151,16 @@ public struct StatisticsError: DisparityError, Equatable {
 
 /// Checks one value per band: finite, not negative.
 func validateBandValues(_ values: [Double], _ quantity: String) throws(StatisticsError) {
+  // The usual case, every value finite and not negative, decided in one pass without a branch
+  // per value: such doubles, and only they (with −0, left to the loop), have a bit pattern
+  // below that of +infinity. The loop below names the first bad band. Called for each group's
+  // populations and the standard, 40,000 times for 20,000 groups, where the loop with its two
+  // exits per value was 200 instructions a call.
+  var largest: UInt64 = 0
+  values.withUnsafeBufferPointer { values in
+    for value in values { largest = max(largest, value.bitPattern) }
+  }
+  if largest < Double.infinity.bitPattern { return }
   for (index, value) in values.enumerated() {
     guard value.isFinite else {
       throw StatisticsError(.notFinite(quantity: quantity, band: index + 1))

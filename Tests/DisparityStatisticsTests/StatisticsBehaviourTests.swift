@@ -98,7 +98,7 @@ struct StatisticsBehaviourTests {
     #expect(empty.population == 3800)
   }
 
-  @Test func eventsInABandWithoutPopulationAreADataError() {
+  @Test func eventsInABandWithoutPopulationAreADataError() throws {
     #expect(throws: StatisticsError(.eventsWithoutPopulation(band: 2, events: 3))) {
       try DirectlyStandardisedRate(
         events: [1, 3, 9, 12, 20], populations: [100, 0, 1200, 1000, 700],
@@ -120,6 +120,17 @@ struct StatisticsBehaviourTests {
     #expect(throws: StatisticsError(.negative(quantity: "population", value: -10, band: 2))) {
       try DirectlyStandardisedRate(events: [1, 2], populations: [10, -10], standard: [1, 1])
     }
+    // Not a number and infinity are refused with their band; −0 is a population of 0.
+    #expect(throws: StatisticsError(.notFinite(quantity: "population", band: 1))) {
+      try DirectlyStandardisedRate(events: [1, 2], populations: [.nan, 10], standard: [1, 1])
+    }
+    #expect(throws: StatisticsError(.notFinite(quantity: "standard population", band: 2))) {
+      try DirectlyStandardisedRate(
+        events: [1, 2], populations: [10, 10], standard: [1, .infinity])
+    }
+    let negativeZero = try DirectlyStandardisedRate(
+      events: [1, 0], populations: [10, -0.0], standard: [1, 1])
+    #expect(negativeZero.population == 10)
   }
 
   /// Fewer than 10 events: computed (not dropped) and flagged.
