@@ -22,7 +22,6 @@ let package = Package(
     // C and C++ shims.
     .systemLibrary(
       name: "_COpenBLAS",
-      pkgConfig: "openblas",
       providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
     ),
     .target(
@@ -59,7 +58,22 @@ let package = Package(
       dependencies: ["DisparityIngest", "DisparityNormalise"]
     ),
     .target(name: "DisparityStatistics", dependencies: ["_CBoostMath", "DisparityIngest"]),
-    .target(name: "DisparityLinearAlgebra", dependencies: ["_COpenBLAS"]),
+    // OpenBLAS and LAPACKE (both: Debian's OpenBLAS has no LAPACKE symbols) are linked from
+    // their static archives, which libopenblas-dev and liblapacke-dev install beside the shared
+    // libraries. Loaded as shared libraries, they cost every run about 3 ms before `main`:
+    // libopenblas.so has 14,000 symbol relocations, and liblapacke.so brings in liblapack,
+    // libblas, libtmglib and libgfortran, two of them bound at load (a small analysis 13.5 ->
+    // 10.5 ms, 21 interleaved rounds; bench/README.md). OpenBLAS's LAPACK is Fortran, hence
+    // libgfortran, which stays shared (its development package is not needed for that).
+    .target(
+      name: "DisparityLinearAlgebra", dependencies: ["_COpenBLAS"],
+      linkerSettings: [
+        .linkedLibrary(":liblapacke.a"),
+        .linkedLibrary(":libopenblas.a"),
+        .linkedLibrary(":libgfortran.so.5"),
+        .linkedLibrary("pthread"),
+        .linkedLibrary("m"),
+      ]),
     .target(
       name: "DisparityInequality",
       dependencies: ["DisparityIngest", "DisparityStatistics", "DisparityLinearAlgebra"]

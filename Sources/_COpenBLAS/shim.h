@@ -1,6 +1,6 @@
 // Shim for OpenBLAS (CBLAS) and LAPACKE, as packaged by Debian/Ubuntu
 // (libopenblas-dev, liblapacke-dev). Debian's OpenBLAS carries no LAPACKE
-// symbols, so both libraries are linked (see module.modulemap).
+// symbols, so both libraries are linked (statically: see Package.swift).
 #ifndef DISPARITY_COPENBLAS_SHIM_H
 #define DISPARITY_COPENBLAS_SHIM_H
 
