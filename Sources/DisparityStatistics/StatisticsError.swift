@@ -155,7 +155,7 @@ func validateBandValues(_ values: [Double], _ quantity: String) throws(Statistic
   // per value: such doubles, and only they (with −0, left to the loop), have a bit pattern
   // below that of +infinity. The loop below names the first bad band. Called for each group's
   // populations and the standard, 40,000 times for 20,000 groups, where the loop with its two
-  // exits per value was 200 instructions a call.
+  // exits per value was 310 instructions a call.
   var largest: UInt64 = 0
   values.withUnsafeBufferPointer { values in
     for value in values { largest = max(largest, value.bitPattern) }
