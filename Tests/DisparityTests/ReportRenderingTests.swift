@@ -144,6 +144,23 @@ struct ReportRenderingTests {
 
 @Suite("Tabulation building blocks")
 struct TabulationBlocksTests {
+  /// Counts of (group, age) strata without `--by`, a row at a time, as one worker tabulates them.
+  static func plainCounts(
+    _ part: ArraySlice<(group: String, age: String, events: Double)>
+  ) -> StrataCounts {
+    var counts = StrataCounts()
+    for row in part {
+      var t = StratumTotals()
+      t.events = row.events
+      t.rows = 1
+      counts.add(
+        RawStratumKey(
+          group: counts.groups.id(for: row.group), age: counts.ages.id(for: row.age), by: -1),
+        t)
+    }
+    return counts
+  }
+
   /// Ids are dense and stable; the same bytes always give the same id, across growth.
   @Test func internerGivesEachDistinctStringOneId() {
     var interner = ByteStringInterner()
@@ -272,20 +289,7 @@ struct TabulationBlocksTests {
     }
     rows.append(("G17", "10", 1000))
     rows.append(("G17", "99", 5))
-    func tabulate(_ part: ArraySlice<(group: String, age: String, events: Double)>) -> StrataCounts
-    {
-      var counts = StrataCounts()
-      for row in part {
-        var t = StratumTotals()
-        t.events = row.events
-        t.rows = 1
-        counts.add(
-          RawStratumKey(
-            group: counts.groups.id(for: row.group), age: counts.ages.id(for: row.age), by: -1),
-          t)
-      }
-      return counts
-    }
+    let tabulate = Self.plainCounts
     let sequential = tabulate(rows[...])
     var merged = StrataCounts()
     for cut in stride(from: 0, to: rows.count, by: 241) {
@@ -392,28 +396,15 @@ struct TabulationBlocksTests {
   /// groups than the scan takes (then everything is indexed). Worked by construction: each
   /// (group, age) stratum's events are the sum of the rows written for it.
   @Test func strataCountsMergedAcrossCutsInsideGroupsEqualOnePass() {
-    var rows: [(group: String, age: Int, events: Double)] = []
+    var rows: [(group: String, age: String, events: Double)] = []
     for g in 0..<3_000 {
-      for a in 0..<19 { rows.append(("G\(g)", a, Double(g * 19 + a))) }
+      for a in 0..<19 { rows.append(("G\(g)", "\(a)", Double(g * 19 + a))) }
     }
     // G2999 again (a stratum merged already, and new ages), then many old groups at once.
-    rows.append(("G2999", 3, 1_000))
-    rows.append(("G2999", 40, 7))
-    for g in stride(from: 0, to: 3_000, by: 100) { rows.append(("G\(g)", 5, 1)) }
-    func tabulate(_ part: ArraySlice<(group: String, age: Int, events: Double)>) -> StrataCounts {
-      var counts = StrataCounts()
-      for row in part {
-        var t = StratumTotals()
-        t.events = row.events
-        t.rows = 1
-        counts.add(
-          RawStratumKey(
-            group: counts.groups.id(for: row.group), age: counts.ages.id(for: "\(row.age)"),
-            by: -1),
-          t)
-      }
-      return counts
-    }
+    rows.append(("G2999", "3", 1_000))
+    rows.append(("G2999", "40", 7))
+    for g in stride(from: 0, to: 3_000, by: 100) { rows.append(("G\(g)", "5", 1)) }
+    let tabulate = Self.plainCounts
     func described(_ c: StrataCounts) -> [String] {
       zip(c.stratumKeys, c.stratumTotals).map {
         "\(c.groups.string($0.group)) \(c.ages.string($0.age)) \($1.events) \($1.rows)"
