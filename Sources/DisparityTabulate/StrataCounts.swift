@@ -521,6 +521,30 @@ public struct StrataCounts: Sendable {
     values[position].rows += 1
   }
 
+  /// Adds one row with a plain event count and population (no missing or suppressed value) to
+  /// the stratum at `position`: the aggregated hot path.
+  ///
+  /// The values go to the stratum's fields straight from registers. Built as a
+  /// ``StratumTotals`` on the stack and added as one, they were stored field by field and read
+  /// back in 16-byte pairs, a store-forwarding stall on every row.
+  @inline(__always)
+  mutating func addPlainRow(events: Double, population: Double, at position: Int) {
+    guard position < values.count else {
+      var t = StratumTotals()
+      t.events = events
+      t.eventsSquared = events * events
+      t.population = population
+      t.rows = 1
+      return addInBlock(t, at: position)
+    }
+    values.withUnsafeMutableBufferPointer { values in
+      values[position].events += events
+      values[position].eventsSquared += events * events
+      values[position].population += population
+      values[position].rows += 1
+    }
+  }
+
   /// Adds totals to the stratum at `position`.
   @inline(__always)
   mutating func add(_ t: StratumTotals, at position: Int) {

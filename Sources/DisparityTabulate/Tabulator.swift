@@ -305,6 +305,13 @@ public enum Tabulator {
       state.pendingRows[position] &+= 1
       return
     }
+    // Plain counts (nearly every row of an aggregated file) are added without building totals.
+    let events: Double? = columns.events < 0 ? 1 : plainCount(record[columns.events])
+    let population: Double? = columns.population < 0 ? 0 : plainCount(record[columns.population])
+    if let events, let population {
+      state.counts.addPlainRow(events: events, population: population, at: position)
+      return
+    }
     var t = StratumTotals()
     t.rows = 1
     if columns.events < 0 {

@@ -389,6 +389,45 @@ struct TabulationBlocksTests {
     #expect(merged.strataCount == 2 * 2_400 * 3 + 1_600 + 1)
   }
 
+  /// A row of plain counts added by ``StrataCounts/addPlainRow(events:population:at:)`` (the
+  /// aggregated hot path of the tabulation) leaves the totals that the same row added as
+  /// ``StratumTotals`` does: events, their squares, population and rows, for a stratum in the
+  /// counts' own arrays and for one held in a merged block. Worked by hand: 3 events added to
+  /// a stratum of 2 events (``plainCounts`` adds no squares) give 5 events and 0 + 9 as the
+  /// sum of squares.
+  @Test func plainRowsAddTheTotalsOfTheRow() {
+    var rows: [(group: String, age: String, events: Double)] = []
+    for g in 0..<3_200 {
+      for a in 0..<3 { rows.append(("G\(g)", "\(a)", 2)) }
+    }
+    // Two parts of 4,800 strata: the second, past StrataCounts.leastBlock, stays a block.
+    var counts = StrataCounts()
+    for cut in [0, 4_800] {
+      var part = Self.plainCounts(rows[cut..<(cut + 4_800)])
+      counts.absorb(&part)
+    }
+    var blocks = 0
+    counts.forEachBlock { _, _ in blocks += 1 }
+    #expect(blocks == 2)
+    for position in [1, 6_000] {
+      var plain = counts
+      plain.addPlainRow(events: 3, population: 70, at: position)
+      var general = counts
+      var t = StratumTotals()
+      t.events = 3
+      t.eventsSquared = 9
+      t.population = 70
+      t.rows = 1
+      general.add(t, at: position)
+      #expect(plain.stratumTotals == general.stratumTotals)
+      let totals = plain.stratumTotals[position]
+      #expect(totals.events == 5)
+      #expect(totals.eventsSquared == 0 + 9)
+      #expect(totals.population == 70)
+      #expect(totals.rows == 2)
+    }
+  }
+
   /// Parts cut inside a group's rows, as the chunks of an aggregated file are, merge to the
   /// strata and totals of one pass: the group at each cut is looked up by a scan of the strata
   /// not indexed yet (``StrataCounts/mostScannedGroups``), including a group spread over three
