@@ -159,9 +159,14 @@ struct CSVByteSink: TextOutputStream {
   /// for a non-finite value.
   mutating func number(_ x: Double) {
     guard x.isFinite else { return }
-    if x == x.rounded(), abs(x) < 9_007_199_254_740_992 {
-      integer(Int64(x))
-      return
+    // Integral below 2^53 exactly when the value survives a round trip through Int64 (which
+    // truncates): two conversions, where `rounded()` was a call of the C library's `round`.
+    if abs(x) < 9_007_199_254_740_992 {
+      let n = Int64(x)
+      if Double(n) == x {
+        integer(n)
+        return
+      }
     }
     // `Double.write(to:)` formats into a stack buffer and hands over its ASCII bytes through
     // `_writeASCII` below, without building a `String`.
