@@ -45,8 +45,9 @@ for p in ["polars", "duckdb", "pandas", "numpy", "scipy", "statsmodels"]:
 EOF
 
 step "Building disparity (release)"
-# As `make release`: Swift's runtime and Foundation linked statically (see the Makefile).
-STATIC=$([ "$(uname -s)" = Linux ] && echo --static-swift-stdlib || true)
+# As `make release`: Swift's runtime and Foundation linked statically, at a fixed address (see
+# the Makefile).
+STATIC=$([ "$(uname -s)" = Linux ] && echo "--static-swift-stdlib -Xlinker -no-pie" || true)
 (cd "$ROOT" && swift build -c release --product disparity $STATIC 2>&1 | grep -E "error|warning: |Compiling|Build" >&2)
 DISPARITY="$(cd "$ROOT" && swift build -c release --show-bin-path)/disparity"
 if wants d; then
