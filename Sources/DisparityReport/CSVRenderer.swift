@@ -92,7 +92,7 @@ public struct CSVRenderer: Sendable {
 }
 
 /// The bytes of CSV text being written: cells, numbers and text, quoted where RFC 4180 needs it.
-struct CSVByteSink: TextOutputStream {
+struct CSVByteSink {
   var bytes: [UInt8] = []
   /// The delimiter's UTF-8 bytes.
   let delimiter: [UInt8]
@@ -168,9 +168,8 @@ struct CSVByteSink: TextOutputStream {
         return
       }
     }
-    // `Double.write(to:)` formats into a stack buffer and hands over its ASCII bytes through
-    // `_writeASCII` below, without building a `String`.
-    x.write(to: &self)
+    // The same text as `Double.write(to:)` or `description`, in fewer instructions.
+    ShortestDecimal.write(x, to: &bytes)
   }
 
   /// The decimal digits of `n`.
@@ -226,14 +225,5 @@ struct CSVByteSink: TextOutputStream {
         bytes.append(contentsOf: utf8)
       }
     }
-  }
-
-  mutating func write(_ string: String) {
-    bytes += string.utf8
-  }
-
-  /// ASCII from the standard library's number formatting, without an intermediate `String`.
-  mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
-    bytes.append(contentsOf: buffer)
   }
 }
