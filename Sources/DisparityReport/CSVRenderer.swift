@@ -47,38 +47,46 @@ public struct CSVRenderer: Sendable {
   /// cores), to be written one after another: the same bytes as ``renderBytes(_:)``.
   public func renderPieces(_ table: ResultTable) -> [[UInt8]] {
     let delimiterBytes = Array(String(delimiter).utf8)
-    var out = CSVByteSink(delimiter: delimiterBytes)
-    for (i, column) in table.machineColumns.enumerated() {
-      if i > 0 { out.bytes += delimiterBytes }
-      out.text(column.name)
+    let names = table.machineColumns.map(\.name)
+    let headerBound = names.reduce(1) {
+      $0 + delimiterBytes.count + CSVByteSink.textBound($1)
     }
-    out.bytes.append(0x0A)
+    let header = CSVByteSink.bytes(capacity: headerBound, delimiter: delimiterBytes) { out in
+      for (i, name) in names.enumerated() {
+        if i > 0 { out.put(delimiterBytes) }
+        out.text(name)
+      }
+      out.put(0x0A)
+    }
     let rows = table.rows
     let blockRows = 1024
     let blocks = (rows.count + blockRows - 1) / blockRows
     // The kinds alone: copying a column would retain its name and title, and the blocks run on
     // several cores, where shared reference counts are contended.
     let kinds = table.columns.map(\.kind)
+    let numbersBound = CSVByteSink.numbersBound(kinds: kinds, delimiter: delimiterBytes.count)
     func renderBlock(_ b: Int) -> [UInt8] {
-      var sink = CSVByteSink(delimiter: delimiterBytes)
-      let end = min(rows.count, (b + 1) * blockRows)
-      sink.bytes.reserveCapacity((end - b * blockRows) * kinds.count * 24)
-      for r in (b * blockRows)..<end { sink.row(rows[r], kinds: kinds) }
-      return sink.bytes
+      let range = (b * blockRows)..<min(rows.count, (b + 1) * blockRows)
+      // Room for the block's rows at their longest; only what is written is ever touched.
+      var bound = 0
+      for r in range { bound += numbersBound + CSVByteSink.textBound(of: rows[r], kinds: kinds) }
+      return CSVByteSink.bytes(capacity: bound, delimiter: delimiterBytes) { sink in
+        for r in range { sink.row(rows[r], kinds: kinds) }
+      }
     }
     if blocks <= 1 {
-      if blocks == 1 { out.bytes += renderBlock(0) }
-      return [out.bytes]
+      return [blocks == 1 ? header + renderBlock(0) : header]
     }
-    return [out.bytes] + ParallelMap.blocks(count: blocks, renderBlock)
+    return [header] + ParallelMap.blocks(count: blocks, renderBlock)
   }
 
   /// The shortest round-trip decimal for `x`; integral values up to 2^53 print without `.0`;
   /// non-finite values print as nothing.
   public static func format(_ x: Double) -> String {
-    var sink = CSVByteSink(delimiter: [])
-    sink.number(x)
-    return String(decoding: sink.bytes, as: UTF8.self)
+    let bytes = CSVByteSink.bytes(capacity: CSVByteSink.numberBound, delimiter: []) {
+      $0.number(x)
+    }
+    return String(decoding: bytes, as: UTF8.self)
   }
 
   /// Text that a spreadsheet would evaluate as a formula, made inert with a leading `'`.
@@ -92,13 +100,83 @@ public struct CSVRenderer: Sendable {
 }
 
 /// The bytes of CSV text being written: cells, numbers and text, quoted where RFC 4180 needs it.
+///
+/// Written through a pointer into room made beforehand (``bytes(capacity:delimiter:_:)``, with
+/// ``numbersBound(kinds:delimiter:)`` and ``textBound(of:kinds:)`` for rows): appended to an
+/// array one at a time, each byte was a check that the array was uniquely referenced and had
+/// room, over half the instructions of a row of numbers. Every write still checks that it
+/// fits, so a bound too small stops the program rather than write past the room.
 struct CSVByteSink {
-  var bytes: [UInt8] = []
+  private let base: UnsafeMutablePointer<UInt8>
+  private let capacity: Int
+  /// The bytes written so far.
+  private(set) var count = 0
   /// The delimiter's UTF-8 bytes.
   let delimiter: [UInt8]
 
-  init(delimiter: [UInt8]) {
+  private init(writingTo base: UnsafeMutablePointer<UInt8>, capacity: Int, delimiter: [UInt8]) {
+    self.base = base
+    self.capacity = capacity
     self.delimiter = delimiter
+  }
+
+  /// The bytes `body` writes, in an array with room for `capacity` (uninitialised: only what
+  /// is written is touched).
+  static func bytes(capacity: Int, delimiter: [UInt8], _ body: (inout CSVByteSink) -> Void)
+    -> [UInt8]
+  {
+    [UInt8](unsafeUninitializedCapacity: max(capacity, 1)) { buffer, initialized in
+      var sink = CSVByteSink(
+        writingTo: buffer.baseAddress!, capacity: capacity, delimiter: delimiter)
+      body(&sink)
+      initialized = sink.count
+    }
+  }
+
+  /// The most bytes ``number(_:)`` writes ("-1.7976931348623157e+308"), and more than a GSS
+  /// symbol's.
+  static let numberBound = ShortestDecimal.longestText
+
+  /// The most bytes ``text(_:)`` writes for `s`: quotes, a formula's `'`, every byte doubled.
+  static func textBound(_ s: String) -> Int { 3 + 2 * s.utf8.count }
+
+  /// The most bytes a row of `kinds` takes but for its text: every cell a number (three in an
+  /// estimate column), each after a delimiter, and the line end.
+  static func numbersBound(kinds: [ResultTable.ColumnKind], delimiter: Int) -> Int {
+    kinds.reduce(1) { $0 + ($1 == .estimate ? 3 : 1) * (delimiter + numberBound) }
+  }
+
+  /// The most bytes the text cells of a row take (three times in an estimate column): with
+  /// ``numbersBound(kinds:delimiter:)``, the most ``row(_:kinds:)`` writes.
+  static func textBound(of cells: [ResultTable.Cell], kinds: [ResultTable.ColumnKind]) -> Int {
+    var n = 0
+    for i in 0..<min(cells.count, kinds.count) {
+      if case .text(let s) = cells[i] { n += (kinds[i] == .estimate ? 3 : 1) * textBound(s) }
+    }
+    return n
+  }
+
+  /// Writes one byte.
+  @inline(__always)
+  mutating func put(_ byte: UInt8) {
+    precondition(count < capacity, "CSVByteSink: more bytes than its bound")
+    base[count] = byte
+    count &+= 1
+  }
+
+  /// Writes bytes.
+  @inline(__always)
+  mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+    precondition(capacity - count >= bytes.count, "CSVByteSink: more bytes than its bound")
+    guard let from = bytes.baseAddress else { return }
+    (base + count).update(from: from, count: bytes.count)
+    count &+= bytes.count
+  }
+
+  /// Writes bytes.
+  @inline(__always)
+  mutating func put(_ bytes: [UInt8]) {
+    bytes.withUnsafeBufferPointer { put($0) }
   }
 
   /// One row laid out as ``ResultTable/machineColumns`` (an estimate column as its value and
@@ -110,9 +188,9 @@ struct CSVByteSink {
       if first {
         first = false
       } else if let single {
-        bytes.append(single)
+        put(single)
       } else {
-        bytes += delimiter
+        put(delimiter)
       }
     }
     for (kind, cell) in zip(kinds, cells) {
@@ -141,7 +219,7 @@ struct CSVByteSink {
         }
       }
     }
-    bytes.append(0x0A)
+    put(0x0A)
   }
 
   /// A cell that is not an estimate.
@@ -150,7 +228,9 @@ struct CSVByteSink {
     case .empty: break
     case .number(let x): number(x)
     case .text(let s): text(s)
-    case .symbol(let s): bytes += s.rawValue.utf8
+    case .symbol(let s):
+      var raw = s.rawValue
+      raw.withUTF8 { put($0) }
     case .estimate(let e): number(e.value)
     }
   }
@@ -169,12 +249,13 @@ struct CSVByteSink {
       }
     }
     // The same text as `Double.write(to:)` or `description`, in fewer instructions.
-    ShortestDecimal.write(x, to: &bytes)
+    precondition(capacity - count >= Self.numberBound, "CSVByteSink: more bytes than its bound")
+    count &+= ShortestDecimal.write(x, into: base + count)
   }
 
   /// The decimal digits of `n`.
   mutating func integer(_ n: Int64) {
-    if n < 0 { bytes.append(UInt8(ascii: "-")) }
+    if n < 0 { put(UInt8(ascii: "-")) }
     var magnitude = n.magnitude
     var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for 20 digits, written backwards
     withUnsafeMutableBytes(of: &digits) { buffer in
@@ -184,7 +265,7 @@ struct CSVByteSink {
         buffer[i] = 0x30 + UInt8(magnitude % 10)
         magnitude /= 10
       } while magnitude > 0
-      bytes.append(contentsOf: buffer[i...])
+      put(UnsafeBufferPointer(rebasing: buffer.bindMemory(to: UInt8.self)[i...]))
     }
   }
 
@@ -208,21 +289,21 @@ struct CSVByteSink {
           }
         }
       }
-      if needsQuotes { bytes.append(0x22) }
+      if needsQuotes { put(0x22) }
       if let first = utf8.first,
         first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
           || first == UInt8(ascii: "@") || first == 0x09 || first == 0x0D
       {
-        bytes.append(UInt8(ascii: "'"))
+        put(UInt8(ascii: "'"))
       }
       if needsQuotes {
         for b in utf8 {
-          if b == 0x22 { bytes.append(0x22) }
-          bytes.append(b)
+          if b == 0x22 { put(0x22) }
+          put(b)
         }
-        bytes.append(0x22)
+        put(0x22)
       } else {
-        bytes.append(contentsOf: utf8)
+        put(utf8)
       }
     }
   }

@@ -277,79 +277,85 @@ enum ShortestDecimal {
     return n
   }
 
+  /// The most bytes of the text of a `Double` ("-1.7976931348623157e+308").
+  static let longestText = 24
+
   /// Appends the text of a finite `v` to `bytes`: as `v.description` writes it.
-  @inline(__always)
   static func write(_ v: Double, to bytes: inout [UInt8]) {
-    let magnitude = v.magnitude
-    guard magnitude.isNormal else {
-      bytes += v.description.utf8
-      return
-    }
-    let (f, e) = decimal(magnitude)
-    // The digits, then the text, laid out in stack buffers and appended at once: f has at most
-    // 17 digits, and a sign, a point and an exponent, or "0.000", with them fit in 32 bytes.
-    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-    var text: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-    let length = withUnsafeMutableBytes(of: &digits) { digitBytes -> Int in
-      withUnsafeMutableBytes(of: &text) { textBytes -> Int in
-        let out = textBytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
-        let end = digitBytes.baseAddress!.assumingMemoryBound(to: UInt8.self) + 24
-        // The digits of f, most significant first, ending at `end`.
-        let n = twoDigits.withUnsafeBufferPointer { writeDigits(f, endingAt: end, $0.baseAddress!) }
-        let d = end - n
-        let point = e &+ n &- 1  // the exponent of the first digit
-        var i = 0
-        @inline(__always) func put(_ b: UInt8) {
-          out[i] = b
-          i &+= 1
-        }
-        @inline(__always) func copy(_ from: Int, _ to: Int) {
-          var j = from
-          while j < to {
-            out[i] = d[j]
-            i &+= 1
-            j &+= 1
-          }
-        }
-        if v < 0 { put(0x2D) }  // -
-        if point < -4 || magnitude > 9_007_199_254_740_992 {
-          // 1.2345e-05, 9.5e+15: at least two exponent digits.
-          put(d[0])
-          if n > 1 {
-            put(0x2E)  // .
-            copy(1, n)
-          }
-          put(0x65)  // e
-          put(point < 0 ? 0x2D : 0x2B)
-          let x = point.magnitude
-          if x >= 100 { put(0x30 &+ UInt8(truncatingIfNeeded: x / 100)) }
-          put(0x30 &+ UInt8(truncatingIfNeeded: x / 10 % 10))
-          put(0x30 &+ UInt8(truncatingIfNeeded: x % 10))
-        } else if point < 0 {
-          // 0.00012345
-          put(0x30)
-          put(0x2E)
-          for _ in 0..<(-point &- 1) { put(0x30) }
-          copy(0, n)
-        } else if point &+ 1 >= n {
-          // 1200.0: the digits, zeros to the point, and a zero after it.
-          copy(0, n)
-          for _ in 0..<(point &+ 1 &- n) { put(0x30) }
-          put(0x2E)
-          put(0x30)
-        } else {
-          // 1756.4667628242175
-          copy(0, point &+ 1)
-          put(0x2E)
-          copy(point &+ 1, n)
-        }
-        return i
-      }
+    var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    let length = withUnsafeMutableBytes(of: &text) {
+      write(v, into: $0.baseAddress!.assumingMemoryBound(to: UInt8.self))
     }
     withUnsafeBytes(of: &text) {
       bytes.append(
         contentsOf: UnsafeBufferPointer(
           start: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: length))
+    }
+  }
+
+  /// Writes the text of a finite `v` (as `v.description` writes it) to `out`, which must have
+  /// room for ``longestText`` bytes; returns how many it wrote.
+  @inline(__always)
+  static func write(_ v: Double, into out: UnsafeMutablePointer<UInt8>) -> Int {
+    let magnitude = v.magnitude
+    guard magnitude.isNormal else {
+      var text = v.description
+      return text.withUTF8 { utf8 in
+        precondition(utf8.count <= longestText, "ShortestDecimal: \(v) is longer than its bound")
+        out.update(from: utf8.baseAddress!, count: utf8.count)
+        return utf8.count
+      }
+    }
+    let (f, e) = decimal(magnitude)
+    // The digits of f (at most 17), most significant first, in a stack buffer, then the text.
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    return withUnsafeMutableBytes(of: &digits) { digitBytes -> Int in
+      let end = digitBytes.baseAddress!.assumingMemoryBound(to: UInt8.self) + 24
+      let n = twoDigits.withUnsafeBufferPointer { writeDigits(f, endingAt: end, $0.baseAddress!) }
+      let d = end - n
+      let point = e &+ n &- 1  // the exponent of the first digit
+      var i = 0
+      @inline(__always) func put(_ b: UInt8) {
+        out[i] = b
+        i &+= 1
+      }
+      @inline(__always) func copy(_ from: Int, _ to: Int) {
+        (out + i).update(from: d + from, count: to &- from)
+        i &+= to &- from
+      }
+      if v < 0 { put(0x2D) }  // -
+      if point < -4 || magnitude > 9_007_199_254_740_992 {
+        // 1.2345e-05, 9.5e+15: at least two exponent digits.
+        put(d[0])
+        if n > 1 {
+          put(0x2E)  // .
+          copy(1, n)
+        }
+        put(0x65)  // e
+        put(point < 0 ? 0x2D : 0x2B)
+        let x = point.magnitude
+        if x >= 100 { put(0x30 &+ UInt8(truncatingIfNeeded: x / 100)) }
+        put(0x30 &+ UInt8(truncatingIfNeeded: x / 10 % 10))
+        put(0x30 &+ UInt8(truncatingIfNeeded: x % 10))
+      } else if point < 0 {
+        // 0.00012345
+        put(0x30)
+        put(0x2E)
+        for _ in 0..<(-point &- 1) { put(0x30) }
+        copy(0, n)
+      } else if point &+ 1 >= n {
+        // 1200.0: the digits, zeros to the point, and a zero after it.
+        copy(0, n)
+        for _ in 0..<(point &+ 1 &- n) { put(0x30) }
+        put(0x2E)
+        put(0x30)
+      } else {
+        // 1756.4667628242175
+        copy(0, point &+ 1)
+        put(0x2E)
+        copy(point &+ 1, n)
+      }
+      return i
     }
   }
 }

@@ -156,6 +156,32 @@ struct TextRendererTests {
     #expect(CSVRenderer(delimiter: "→").render(u) == "a\n\"x→y\"\n")
   }
 
+  /// Rows at their longest fit the room the renderer makes for them (it writes through a
+  /// pointer into room reserved from the cells): text that is quoted, made inert and has every
+  /// byte a quote to double, in a text column and in an estimate column (three times), the
+  /// longest numbers, symbols, and a delimiter of several bytes. Expected text built by hand.
+  @Test func csvRowsAtTheirLongestFitTheirRoom() {
+    let worst = "=" + String(repeating: "\"", count: 40)
+    // Quoted, a ' before the =, each quote doubled.
+    let written = "\"'=" + String(repeating: "\"", count: 80) + "\""
+    var t = ResultTable(
+      name: "x", columns: [.init("t", .text), .init("e", .estimate), .init("n", .number)])
+    let big = -Double.greatestFiniteMagnitude
+    t.append([.text(worst), .text(worst), .number(big)])
+    t.append([
+      .symbol(.confidential),
+      .estimate(.init(value: big, lower: big, upper: -.leastNonzeroMagnitude)),
+      .number(big),
+    ])
+    let csv = CSVRenderer(delimiter: "→").render(t)
+    let text = "-1.7976931348623157e+308"
+    #expect(
+      csv
+        == "t→e→e_lower→e_upper→n\n"
+        + [written, written, written, written, text].joined(separator: "→") + "\n"
+        + ["[c]", text, text, "-5e-324", text].joined(separator: "→") + "\n")
+  }
+
   /// A table of many rows (rendered in blocks on several cores) is the rows in order.
   @Test func csvOfManyRowsKeepsTheirOrder() {
     var t = ResultTable(name: "x", columns: [.init("i", .count), .init("half", .number)])
