@@ -40,6 +40,11 @@ public struct StratumTotals: Sendable, Equatable {
   /// Creates empty totals.
   public init() {}
 
+  /// Whether any row was counted as missing or suppressed.
+  var hasIncompleteRows: Bool {
+    incomplete.0 | incomplete.1 | incomplete.2 | incomplete.3 != 0
+  }
+
   /// Adds another stratum's totals.
   @inline(__always)
   public mutating func add(_ other: StratumTotals) {
@@ -130,6 +135,9 @@ public struct StrataCounts: Sendable {
   /// merges at the end of a parallel read).
   private var hasUnindexed = false
   private var unindexedStart = 0
+  /// Whether totals with missing or suppressed rows were added (false: ``incompleteRows`` is
+  /// all zeros without a pass over the strata, 0.7 ms on one core for 380,000 of them).
+  private var mayHaveIncompleteRows = false
 
   /// The strata's keys in order of first appearance in the input (files in order, rows in file
   /// order): the same order on every run, so results and sums are reproducible.
@@ -204,6 +212,7 @@ public struct StrataCounts: Sendable {
   public var incompleteRows:
     (eventsMissing: Int, eventsSuppressed: Int, populationMissing: Int, populationSuppressed: Int)
   {
+    guard mayHaveIncompleteRows else { return (0, 0, 0, 0) }
     var sums = (0, 0, 0, 0)
     forEachBlock { _, totals in
       var s = sums
@@ -548,6 +557,7 @@ public struct StrataCounts: Sendable {
   /// Adds totals to the stratum at `position`.
   @inline(__always)
   mutating func add(_ t: StratumTotals, at position: Int) {
+    if t.hasIncompleteRows { mayHaveIncompleteRows = true }
     guard position < values.count else { return addInBlock(t, at: position) }
     values[position].add(t)
   }
@@ -606,6 +616,7 @@ public struct StrataCounts: Sendable {
       swap(&self, &other)
       return
     }
+    if other.mayHaveIncompleteRows { mayHaveIncompleteRows = true }
     // Labels from this number on are new here: a stratum of one cannot be here already.
     let groupsBefore = Int32(groups.count)
     let g = groups.ids(for: other.groups)

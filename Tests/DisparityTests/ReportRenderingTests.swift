@@ -389,6 +389,35 @@ struct TabulationBlocksTests {
     #expect(merged.strataCount == 2 * 2_400 * 3 + 1_600 + 1)
   }
 
+  /// The rows counted as missing or suppressed are summed over every stratum, through merges
+  /// (into empty counts and into others), and are zero without a pass when none were added.
+  /// Worked by hand: 2 + 3 rows with a missing event count, 1 with a suppressed population.
+  @Test func incompleteRowsAreCountedThroughMerges() {
+    let rows = (0..<5_000).map { (group: "G\($0)", age: "0", events: 1.0) }
+    var plain = Self.plainCounts(rows[...])
+    #expect(plain.incompleteRows == (0, 0, 0, 0))
+    func incomplete(_ label: String, missing: Int, suppressed: Int) -> StrataCounts {
+      var counts = StrataCounts()
+      var t = StratumTotals()
+      t.rows = missing + suppressed
+      t.eventsMissing = missing
+      t.populationSuppressed = suppressed
+      counts.add(
+        RawStratumKey(group: counts.groups.id(for: label), age: counts.ages.id(for: "0"), by: -1),
+        t)
+      return counts
+    }
+    var first = incomplete("G1", missing: 2, suppressed: 1)
+    var empty = StrataCounts()
+    empty.absorb(&first)
+    #expect(empty.incompleteRows == (2, 0, 0, 1))
+    var second = incomplete("new", missing: 3, suppressed: 0)
+    plain.absorb(&empty)
+    plain.absorb(&second)
+    #expect(plain.incompleteRows == (5, 0, 0, 1))
+    #expect(plain.strataCount == 5_001)
+  }
+
   /// A row of plain counts added by ``StrataCounts/addPlainRow(events:population:at:)`` (the
   /// aggregated hot path of the tabulation) leaves the totals that the same row added as
   /// ``StratumTotals`` does: events, their squares, population and rows, for a stratum in the
