@@ -3,14 +3,15 @@
 ///
 /// Hand-written because the standard library's formatter (`Double.write(to:)`) took 520
 /// instructions a number, a tenth of all the instructions of 20,000 groups × 19 bands to a CSV
-/// file of 200,000 such numbers; libstdc++'s `std::to_chars` took 790, and Debian's packages
-/// have no faster one. This is Raffaello Giulietti's Schubfach ("The Schubfach way to render
-/// doubles", 2020; the algorithm of Java's `Double.toString` since JDK 19), with 64-bit
-/// multiplications where the standard library's port multiplies 128-bit numbers in software.
-/// Like `description` it gives the shortest digits that round-trip, the nearest to the exact
-/// value when several are as short (the even one on a tie), and the same layout: fixed notation
-/// from 0.0001 to 2^53, exponential notation (`1.5e-05`, `9.5e+15`) outside. Subnormal values,
-/// zero, infinities and NaN are left to `description`.
+/// file of 200,000 such numbers; libstdc++'s `std::to_chars` took 790 (libfmt's Dragonbox is
+/// not among the system packages the project builds with, and was not measured). This is
+/// Raffaello Giulietti's Schubfach ("The Schubfach way to render doubles", 2020; the algorithm
+/// of Java's `Double.toString` since JDK 19), with 64-bit multiplications where the standard
+/// library's port multiplies 128-bit numbers in software. Like `description` it gives the
+/// shortest digits that round-trip, the nearest to the exact value when several are as short
+/// (the even one on a tie), and the same layout: fixed notation from 0.0001 to 2^53,
+/// exponential notation (`1.5e-05`, `9.5e+15`) outside. Subnormal values, zero, infinities and
+/// NaN are left to `description`.
 enum ShortestDecimal {
   /// The decimal digits `f` and exponent `e` of `v` (`v` = `f` × 10^`e`, `f` without trailing
   /// zeros), for a positive normal `v`.
@@ -279,19 +280,6 @@ enum ShortestDecimal {
 
   /// The most bytes of the text of a `Double` ("-1.7976931348623157e+308").
   static let longestText = 24
-
-  /// Appends the text of a finite `v` to `bytes`: as `v.description` writes it.
-  static func write(_ v: Double, to bytes: inout [UInt8]) {
-    var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
-    let length = withUnsafeMutableBytes(of: &text) {
-      write(v, into: $0.baseAddress!.assumingMemoryBound(to: UInt8.self))
-    }
-    withUnsafeBytes(of: &text) {
-      bytes.append(
-        contentsOf: UnsafeBufferPointer(
-          start: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: length))
-    }
-  }
 
   /// Writes the text of a finite `v` (as `v.description` writes it) to `out`, which must have
   /// room for ``longestText`` bytes; returns how many it wrote.

@@ -312,23 +312,19 @@ public enum Tabulator {
       state.counts.addPlainRow(events: events, population: population, at: position)
       return
     }
+    // A missing or suppressed count (or one that is no count: an error with its location).
     var t = StratumTotals()
     t.rows = 1
-    if columns.events < 0 {
-      t.events = 1
-      t.eventsSquared = 1
-    } else if let x = plainCount(record[columns.events]) {
-      t.events = x
-      t.eventsSquared = x * x
+    if let events {
+      t.events = events
+      t.eventsSquared = events * events
     } else {
       try otherEvents(record, column: columns.events, into: &t)
     }
-    if columns.population >= 0 {
-      if let x = plainCount(record[columns.population]) {
-        t.population = x
-      } else {
-        try otherPopulation(record, column: columns.population, into: &t)
-      }
+    if let population {
+      t.population = population
+    } else {
+      try otherPopulation(record, column: columns.population, into: &t)
     }
     state.counts.add(t, at: position)
   }

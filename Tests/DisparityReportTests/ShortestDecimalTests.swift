@@ -9,10 +9,11 @@ import Testing
 /// below, gave no difference when it was written).
 @Suite("Shortest round-trip decimals")
 struct ShortestDecimalTests {
-  /// The text of `x` from ``ShortestDecimal/write(_:to:)``.
+  /// The text of `x` from ``ShortestDecimal/write(_:into:)``.
   static func text(_ x: Double) -> String {
-    var bytes: [UInt8] = []
-    ShortestDecimal.write(x, to: &bytes)
+    let bytes = [UInt8](unsafeUninitializedCapacity: ShortestDecimal.longestText) {
+      $1 = ShortestDecimal.write(x, into: $0.baseAddress!)
+    }
     return String(decoding: bytes, as: UTF8.self)
   }
 
