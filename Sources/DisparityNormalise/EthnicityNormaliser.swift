@@ -270,7 +270,9 @@ public struct EthnicityNormaliser: Sendable {
           return count
         } ?? 0
       } : trimmed
-    guard word.utf8.count == count, !catalogue.rawWordBlockers.contains(word) else { return nil }
+    guard word.utf8.count == count,
+      !catalogue.rawWordBlockerEnds.mayContain(word) || !catalogue.rawWordBlockers.contains(word)
+    else { return nil }
     return EthnicityClassification(
       code: trimmed, label: trimmed, status: .group,
       rule: "raw: label kept (a single word that is no code, label or total)")

@@ -334,3 +334,29 @@ struct RawPlainWordTests {
     }
   }
 }
+
+/// The test of first and last bytes that spares most plain words the lookup in the set of
+/// blocking words.
+struct WordEndsTests {
+  @Test func everyWordOfTheSetMayBeInIt() throws {
+    let catalogue = try EthnicityCatalogue.builtIn()
+    for word in catalogue.rawWordBlockers {
+      #expect(catalogue.rawWordBlockerEnds.mayContain(word), "\(word)")
+    }
+  }
+
+  @Test func wordsWithOtherEndsAreNotInIt() {
+    let ends = WordEnds([
+      "white", "irish", "total", "a-z", "caf\u{E9}", String(repeating: "x", count: 40),
+    ])
+    #expect(ends.mayContain("white"))
+    #expect(ends.mayContain("wrath"))  // same length and ends: looked up in the set
+    #expect(ends.mayContain("caf\u{E9}"))
+    #expect(ends.mayContain(String(repeating: "y", count: 40)))  // too long to tell
+    #expect(!ends.mayContain("g00000"))
+    #expect(!ends.mayContain("whites"))
+    #expect(!ends.mayContain("whitx"))
+    #expect(!ends.mayContain("xhite"))
+    #expect(!ends.mayContain(""))
+  }
+}
