@@ -75,4 +75,17 @@ struct ShortestDecimalTests {
     #expect(ShortestDecimal.table.count == 2 * (292 + 324 + 1))
     #expect(ShortestDecimal.table.allSatisfy { $0 < 1 << 63 })
   }
+
+  /// Digit counts at and around every power of ten, against the length of the integer's text.
+  @Test func digitCountsAreTheLengthsOfTheDigits() {
+    var values: [UInt64] = [1, UInt64.max]
+    var p: UInt64 = 1
+    for _ in 0..<19 {
+      p *= 10
+      values += [p - 1, p, p + 1]
+    }
+    for f in values {
+      #expect(ShortestDecimal.digitCount(f) == String(f).count, "\(f)")
+    }
+  }
 }
