@@ -361,7 +361,7 @@ private final class PlainSums: @unchecked Sendable {
   /// One block of strata, and what the workers read to add it.
   struct Block: @unchecked Sendable {
     let keys: UnsafeBufferPointer<RawStratumKey>
-    let totals: UnsafeBufferPointer<StratumTotals>
+    let totals: StratumTotalsBuffer
     /// The position of the block's first stratum among all the strata.
     let offset: Int
     let codeOf: UnsafeBufferPointer<Int>

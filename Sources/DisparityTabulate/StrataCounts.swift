@@ -10,11 +10,11 @@ public struct StratumTotals: Sendable, Equatable {
   public var rows: Int = 0
   /// The sum of the squared event values (for means and their standard deviations).
   public var eventsSquared: Double = 0
-  /// The four tallies of incomplete rows below, in 32 bits each: a total per raw stratum, and
-  /// aggregated inputs have a stratum per row, so 48 bytes rather than 64 are 6 MB less memory
-  /// touched for 380,000 strata. (More than 4,294,967,295 such rows in one stratum, a file of
-  /// hundreds of gigabytes, would stop the program on the overflow rather than count wrong.)
-  private var incomplete: (UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0)
+  /// The four tallies of incomplete rows below, in 32 bits each (more than 4,294,967,295 such
+  /// rows in one stratum, a file of hundreds of gigabytes, would stop the program on the
+  /// overflow rather than count wrong). ``StrataCounts`` keeps them apart from the rest (see
+  /// ``StoredTotals``).
+  var incomplete: IncompleteTallies = (0, 0, 0, 0)
 
   /// Rows whose event count was marked missing (empty, NA, ...): counted here, not as zero.
   public var eventsMissing: Int {
@@ -40,6 +40,16 @@ public struct StratumTotals: Sendable, Equatable {
   /// Creates empty totals.
   public init() {}
 
+  /// The totals of a stratum as ``StrataCounts`` keeps them.
+  @inline(__always)
+  init(_ stored: StoredTotals, _ incomplete: IncompleteTallies) {
+    events = stored.events
+    population = stored.population
+    rows = stored.rows
+    eventsSquared = stored.eventsSquared
+    self.incomplete = incomplete
+  }
+
   /// Whether any row was counted as missing or suppressed.
   var hasIncompleteRows: Bool {
     incomplete.0 | incomplete.1 | incomplete.2 | incomplete.3 != 0
@@ -62,6 +72,70 @@ public struct StratumTotals: Sendable, Equatable {
     a.events == b.events && a.population == b.population && a.rows == b.rows
       && a.eventsSquared == b.eventsSquared && a.incomplete == b.incomplete
   }
+}
+
+/// The four tallies of incomplete rows of a stratum: events missing, events suppressed,
+/// population missing, population suppressed.
+typealias IncompleteTallies = (UInt32, UInt32, UInt32, UInt32)
+
+/// A stratum's totals without its tallies of incomplete rows, as ``StrataCounts`` keeps them.
+///
+/// The tallies are kept in an array of their own, made only once a stratum has an incomplete
+/// row: aggregated inputs have a stratum per row and seldom any such row, and 32 bytes a
+/// stratum rather than 48 are 6 MB less memory touched for 380,000 strata (memory a fresh
+/// process pays for in page faults, about 2 µs a page here).
+struct StoredTotals: Sendable {
+  var events: Double = 0
+  var population: Double = 0
+  var rows: Int = 0
+  var eventsSquared: Double = 0
+
+  /// Adds a stratum's totals but for their tallies of incomplete rows.
+  @inline(__always)
+  mutating func add(_ other: StratumTotals) {
+    events += other.events
+    eventsSquared += other.eventsSquared
+    population += other.population
+    rows += other.rows
+  }
+}
+
+/// Adds the tallies `b` to `a`.
+@inline(__always)
+func addTallies(_ a: inout IncompleteTallies, _ b: IncompleteTallies) {
+  a.0 += b.0
+  a.1 += b.1
+  a.2 += b.2
+  a.3 += b.3
+}
+
+/// The totals of a block of strata, as ``StrataCounts/forEachBlock(_:)`` hands them over: a
+/// stratum's ``StratumTotals`` by its index in the block.
+public struct StratumTotalsBuffer: RandomAccessCollection {
+  let stored: UnsafeBufferPointer<StoredTotals>
+  /// The tallies of incomplete rows, by stratum; empty when no stratum of the block has any.
+  let incomplete: UnsafeBufferPointer<IncompleteTallies>
+
+  init(
+    _ stored: UnsafeBufferPointer<StoredTotals>,
+    _ incomplete: UnsafeBufferPointer<IncompleteTallies>
+  ) {
+    self.stored = stored
+    self.incomplete = incomplete
+  }
+
+  public var startIndex: Int { 0 }
+  public var endIndex: Int { stored.count }
+
+  /// The totals of the stratum at `i`.
+  @inline(__always)
+  public subscript(i: Int) -> StratumTotals {
+    StratumTotals(stored[i], incomplete.isEmpty ? (0, 0, 0, 0) : incomplete[i])
+  }
+
+  /// Whether any stratum of the block has a missing or suppressed row (false: every
+  /// stratum's tallies of incomplete rows are zero).
+  public var mayHaveIncompleteRows: Bool { !incomplete.isEmpty }
 }
 
 /// The key of a stratum at the finest level the input has: raw group label, raw age value and
@@ -111,7 +185,10 @@ public struct StrataCounts: Sendable {
   /// itself; and because later stages want the strata in a fixed order, which the arrays keep
   /// without sorting.
   private var keys: [RawStratumKey] = []
-  private var values: [StratumTotals] = []
+  private var values: [StoredTotals] = []
+  /// The tallies of incomplete rows of the strata of `keys`: empty until one has any (see
+  /// ``StoredTotals``), then one per stratum.
+  private var incompletes: [IncompleteTallies] = []
   /// The strata after `keys` and `values`, a block per large merge (see ``absorb(_:)``): each
   /// block is another worker's strata left in that worker's own arrays, positions running on
   /// from the block before. An aggregated file has a stratum per row; copying a worker's
@@ -150,7 +227,10 @@ public struct StrataCounts: Sendable {
 
   /// The strata's totals, in the order of ``stratumKeys`` (joined like it).
   public var stratumTotals: [StratumTotals] {
-    blocks.isEmpty ? values : values + blocks.flatMap(\.values)
+    var all: [StratumTotals] = []
+    all.reserveCapacity(strataCount)
+    forEachBlock { _, totals in all.append(contentsOf: totals) }
+    return all
   }
 
   /// Calls `body` with the strata's keys and totals a block at a time, in the order of
@@ -159,22 +239,27 @@ public struct StrataCounts: Sendable {
   /// For loops over hundreds of thousands of strata, which ``stratumKeys`` and
   /// ``stratumTotals`` would first copy when there are several blocks.
   public func forEachBlock(
-    _ body: (UnsafeBufferPointer<RawStratumKey>, UnsafeBufferPointer<StratumTotals>) throws ->
-      Void
+    _ body: (UnsafeBufferPointer<RawStratumKey>, StratumTotalsBuffer) throws -> Void
   ) rethrows {
     try keys.withUnsafeBufferPointer { k in
-      try values.withUnsafeBufferPointer { v in try body(k, v) }
+      try values.withUnsafeBufferPointer { v in
+        try incompletes.withUnsafeBufferPointer { i in try body(k, StratumTotalsBuffer(v, i)) }
+      }
     }
     for block in blocks {
       try block.keys.withUnsafeBufferPointer { k in
-        try block.values.withUnsafeBufferPointer { v in try body(k, v) }
+        try block.values.withUnsafeBufferPointer { v in
+          try block.incompletes.withUnsafeBufferPointer { i in
+            try body(k, StratumTotalsBuffer(v, i))
+          }
+        }
       }
     }
   }
 
   /// One block of strata as ``withBlocks(_:)`` hands it over: keys and totals, in step.
   public typealias BlockPointers = (
-    keys: UnsafeBufferPointer<RawStratumKey>, totals: UnsafeBufferPointer<StratumTotals>
+    keys: UnsafeBufferPointer<RawStratumKey>, totals: StratumTotalsBuffer
   )
 
   /// Calls `body` once with all the blocks of ``forEachBlock(_:)``, in the same order.
@@ -187,8 +272,10 @@ public struct StrataCounts: Sendable {
     gathered.reserveCapacity(blocks.count + 1)
     return try keys.withUnsafeBufferPointer { k in
       try values.withUnsafeBufferPointer { v in
-        gathered.append((k, v))
-        return try Self.gather(blocks[...], into: &gathered, body)
+        try incompletes.withUnsafeBufferPointer { i in
+          gathered.append((k, StratumTotalsBuffer(v, i)))
+          return try Self.gather(blocks[...], into: &gathered, body)
+        }
       }
     }
   }
@@ -201,8 +288,10 @@ public struct StrataCounts: Sendable {
     guard let block = rest.first else { return try body(gathered) }
     return try block.keys.withUnsafeBufferPointer { k in
       try block.values.withUnsafeBufferPointer { v in
-        gathered.append((k, v))
-        return try gather(rest.dropFirst(), into: &gathered, body)
+        try block.incompletes.withUnsafeBufferPointer { i in
+          gathered.append((k, StratumTotalsBuffer(v, i)))
+          return try gather(rest.dropFirst(), into: &gathered, body)
+        }
       }
     }
   }
@@ -214,15 +303,13 @@ public struct StrataCounts: Sendable {
   {
     guard mayHaveIncompleteRows else { return (0, 0, 0, 0) }
     var sums = (0, 0, 0, 0)
-    forEachBlock { _, totals in
-      var s = sums
-      for t in totals {
-        s.0 += t.eventsMissing
-        s.1 += t.eventsSuppressed
-        s.2 += t.populationMissing
-        s.3 += t.populationSuppressed
+    for tallies in [incompletes] + blocks.map(\.incompletes) {
+      for t in tallies {
+        sums.0 += Int(t.0)
+        sums.1 += Int(t.1)
+        sums.2 += Int(t.2)
+        sums.3 += Int(t.3)
       }
-      sums = s
     }
     return sums
   }
@@ -286,12 +373,14 @@ public struct StrataCounts: Sendable {
   private mutating func appendStratum(_ key: RawStratumKey) -> Int {
     if blocks.isEmpty {
       keys.append(key)
-      values.append(StratumTotals())
+      values.append(StoredTotals())
+      if !incompletes.isEmpty { incompletes.append((0, 0, 0, 0)) }
       return keys.count - 1
     }
     let b = blocks.count - 1
     blocks[b].keys.append(key)
-    blocks[b].values.append(StratumTotals())
+    blocks[b].values.append(StoredTotals())
+    if !blocks[b].incompletes.isEmpty { blocks[b].incompletes.append((0, 0, 0, 0)) }
     return blocks[b].start + blocks[b].keys.count - 1
   }
 
@@ -299,7 +388,14 @@ public struct StrataCounts: Sendable {
   @inline(never)
   private mutating func addInBlock(_ t: StratumTotals, at position: Int) {
     let b = block(holding: position)
-    blocks[b].values[position - blocks[b].start].add(t)
+    let i = position - blocks[b].start
+    blocks[b].values[i].add(t)
+    if t.hasIncompleteRows {
+      if blocks[b].incompletes.isEmpty {
+        blocks[b].incompletes = Array(repeating: (0, 0, 0, 0), count: blocks[b].values.count)
+      }
+      addTallies(&blocks[b].incompletes[i], t.incomplete)
+    }
   }
 
   /// Makes room for `count` strata in all, and for `groups` group labels' rows of the dense
@@ -560,6 +656,15 @@ public struct StrataCounts: Sendable {
     if t.hasIncompleteRows { mayHaveIncompleteRows = true }
     guard position < values.count else { return addInBlock(t, at: position) }
     values[position].add(t)
+    if t.hasIncompleteRows { addIncomplete(t.incomplete, at: position) }
+  }
+
+  /// Adds tallies of incomplete rows to the stratum at `position`, which is in `keys`, making
+  /// the array of tallies first if it is the first.
+  @inline(never)
+  private mutating func addIncomplete(_ tallies: IncompleteTallies, at position: Int) {
+    if incompletes.isEmpty { incompletes = Array(repeating: (0, 0, 0, 0), count: values.count) }
+    addTallies(&incompletes[position], tallies)
   }
 
   /// Doubles the hash index, for the strata before position `indexed` (those after it, a
@@ -631,6 +736,7 @@ public struct StrataCounts: Sendable {
     var scanned: [Int32: [Int]] = [:]
     swap(&incoming[0].keys, &other.keys)
     swap(&incoming[0].values, &other.values)
+    swap(&incoming[0].incompletes, &other.incompletes)
     for n in other.blocks.indices {
       incoming.append(.empty)
       swap(&incoming[n + 1], &other.blocks[n])
@@ -644,25 +750,30 @@ public struct StrataCounts: Sendable {
       // (Through pointers: a uniqueness check per write to the block's arrays cost a fifth of
       // the loop.)
       var kept = 0
+      let hasTallies = !block.incompletes.isEmpty
       block.keys.withUnsafeMutableBufferPointer { keys in
         block.values.withUnsafeMutableBufferPointer { values in
-          for i in 0..<keys.count {
-            let key = keys[i]
-            let mapped = RawStratumKey(
-              group: g[Int(key.group)],
-              age: key.age < 0 ? -1 : a[Int(key.age)],
-              by: key.by < 0 ? -1 : b[Int(key.by)])
-            // (Looked up only for a label seen here before: the other counts' strata are
-            // distinct, so one of a new label is new. An aggregated file's later chunks
-            // have mostly new labels, whose strata then need no index until a lookup.)
-            if mapped.group < groupsBefore, let position = merged(mapped, scanned: &scanned) {
-              add(values[i], at: position)
-            } else {
-              var t = StratumTotals()
-              t.add(values[i])
-              keys[kept] = mapped
-              values[kept] = t
-              kept += 1
+          block.incompletes.withUnsafeMutableBufferPointer { tallies in
+            for i in 0..<keys.count {
+              let key = keys[i]
+              let mapped = RawStratumKey(
+                group: g[Int(key.group)],
+                age: key.age < 0 ? -1 : a[Int(key.age)],
+                by: key.by < 0 ? -1 : b[Int(key.by)])
+              // (Looked up only for a label seen here before: the other counts' strata are
+              // distinct, so one of a new label is new. An aggregated file's later chunks
+              // have mostly new labels, whose strata then need no index until a lookup.)
+              if mapped.group < groupsBefore, let position = merged(mapped, scanned: &scanned) {
+                add(StratumTotals(values[i], hasTallies ? tallies[i] : (0, 0, 0, 0)), at: position)
+              } else {
+                // Added to zero totals, as a stratum new here would be in one pass.
+                var t = StoredTotals()
+                t.add(StratumTotals(values[i], (0, 0, 0, 0)))
+                keys[kept] = mapped
+                values[kept] = t
+                if hasTallies { tallies[kept] = tallies[i] }
+                kept += 1
+              }
             }
           }
         }
@@ -670,14 +781,20 @@ public struct StrataCounts: Sendable {
       guard kept > 0 else { continue }
       block.keys.removeLast(block.keys.count - kept)
       block.values.removeLast(block.values.count - kept)
+      if hasTallies { block.incompletes.removeLast(block.incompletes.count - kept) }
       let start = strataCount
       if kept < Self.leastBlock {
         if blocks.isEmpty {
+          Self.appendTallies(
+            of: block, to: &incompletes, holding: values.count)
           keys.append(contentsOf: block.keys)
           values.append(contentsOf: block.values)
         } else {
-          blocks[blocks.count - 1].keys.append(contentsOf: block.keys)
-          blocks[blocks.count - 1].values.append(contentsOf: block.values)
+          let last = blocks.count - 1
+          Self.appendTallies(
+            of: block, to: &blocks[last].incompletes, holding: blocks[last].values.count)
+          blocks[last].keys.append(contentsOf: block.keys)
+          blocks[last].values.append(contentsOf: block.values)
         }
       } else {
         block.start = start
@@ -698,6 +815,20 @@ public struct StrataCounts: Sendable {
     }
   }
 
+  /// Appends the tallies of incomplete rows of `block`'s strata to `tallies`, the tallies of
+  /// strata `count` in number: nothing while neither has any, else both made in full.
+  private static func appendTallies(
+    of block: StrataBlock, to tallies: inout [IncompleteTallies], holding count: Int
+  ) {
+    if block.incompletes.isEmpty && tallies.isEmpty { return }
+    if tallies.isEmpty { tallies = Array(repeating: (0, 0, 0, 0), count: count) }
+    if block.incompletes.isEmpty {
+      tallies.append(contentsOf: repeatElement((0, 0, 0, 0), count: block.values.count))
+    } else {
+      tallies.append(contentsOf: block.incompletes)
+    }
+  }
+
   /// The separator between `--by` values in an interned combination.
   public static let bySeparator: UInt8 = 0x1F
 }
@@ -708,8 +839,11 @@ struct StrataBlock: Sendable {
   /// The position of the block's first stratum among all the strata.
   var start: Int
   var keys: [RawStratumKey]
-  var values: [StratumTotals]
+  var values: [StoredTotals]
+  /// The tallies of incomplete rows, by stratum: empty while none has any (see
+  /// ``StoredTotals``).
+  var incompletes: [IncompleteTallies]
 
   /// A block of no strata.
-  static let empty = StrataBlock(start: 0, keys: [], values: [])
+  static let empty = StrataBlock(start: 0, keys: [], values: [], incompletes: [])
 }

@@ -418,6 +418,101 @@ struct TabulationBlocksTests {
     #expect(plain.strataCount == 5_001)
   }
 
+  /// The tallies of missing and suppressed rows are kept apart from the other totals, and only
+  /// for blocks of strata that have any: merged in every arrangement (parts with and without
+  /// such rows, small parts copied onto the arrays before them and large ones kept as blocks,
+  /// strata met again in later parts), each stratum's totals equal those of one pass over the
+  /// same rows.
+  @Test func incompleteTalliesFollowTheirStrataThroughMerges() {
+    struct Row {
+      var group: String
+      var age: String
+      var totals: StratumTotals
+    }
+    func row(_ i: Int, part: Int, incomplete: Bool) -> Row {
+      var t = StratumTotals()
+      t.events = Double(i % 11)
+      t.eventsSquared = Double((i % 11) * (i % 11))
+      t.population = Double(100 + i)
+      t.rows = 1
+      // Every seventh row of a part with incomplete rows: a tally of each kind in turn.
+      if incomplete && i % 7 == 0 {
+        switch (i / 7) % 4 {
+        case 0: t.eventsMissing = 1
+        case 1: t.eventsSuppressed = 2
+        case 2: t.populationMissing = 3
+        default: t.populationSuppressed = 4
+        }
+      }
+      // Labels shared with the parts before (a tenth of each part), and labels of its own.
+      let group = i % 10 == 0 ? "shared\(i % 50)" : "p\(part)-\(i)"
+      return Row(group: group, age: "\(i % 3)", totals: t)
+    }
+    // (size, has incomplete rows): small parts are copied onto the last block, large ones
+    // (at least StrataCounts.leastBlock new strata) stay blocks of their own.
+    let plan = [
+      (5_000, false), (300, true), (6_000, true), (200, false), (6_500, false), (100, true),
+    ]
+    var parts: [[Row]] = []
+    for (k, (size, incomplete)) in plan.enumerated() {
+      parts.append((0..<size).map { row($0, part: k, incomplete: incomplete) })
+    }
+    func counts(_ rows: [Row]) -> StrataCounts {
+      var c = StrataCounts()
+      for r in rows {
+        c.add(
+          RawStratumKey(group: c.groups.id(for: r.group), age: c.ages.id(for: r.age), by: -1),
+          r.totals)
+      }
+      return c
+    }
+    func described(_ c: StrataCounts) -> [String] {
+      zip(c.stratumKeys, c.stratumTotals).map { key, t in
+        "\(c.groups.string(key.group))/\(c.ages.string(key.age)): \(t.events) \(t.eventsSquared) "
+          + "\(t.population) \(t.rows) \(t.eventsMissing) \(t.eventsSuppressed) "
+          + "\(t.populationMissing) \(t.populationSuppressed)"
+      }
+    }
+    let onePass = counts(parts.flatMap { $0 })
+    // Worked out independently of the counts: the tallies over all rows.
+    var expected = (0, 0, 0, 0)
+    for part in parts {
+      for r in part {
+        expected.0 += r.totals.eventsMissing
+        expected.1 += r.totals.eventsSuppressed
+        expected.2 += r.totals.populationMissing
+        expected.3 += r.totals.populationSuppressed
+      }
+    }
+    #expect(expected.0 > 0 && expected.3 > 0)
+    #expect(onePass.incompleteRows == expected)
+    var merged = StrataCounts()
+    for part in parts {
+      var c = counts(part)
+      merged.absorb(&c)
+    }
+    var blocks = 0
+    merged.forEachBlock { _, _ in blocks += 1 }
+    #expect(blocks == 3)
+    #expect(described(merged) == described(onePass))
+    #expect(merged.incompleteRows == expected)
+    #expect(merged.grandTotal == onePass.grandTotal)
+    // After the merges, rows added to strata of every block keep their tallies there too.
+    var t = StratumTotals()
+    t.rows = 1
+    t.eventsSuppressed = 5
+    var again = onePass
+    for key in [merged.stratumKeys.first!, merged.stratumKeys.last!] {
+      let label = merged.groups.string(key.group)
+      let age = merged.ages.string(key.age)
+      merged.add(key, t)
+      again.add(
+        RawStratumKey(group: again.groups.id(for: label), age: again.ages.id(for: age), by: -1), t)
+    }
+    #expect(described(merged) == described(again))
+    #expect(merged.incompleteRows.eventsSuppressed == expected.1 + 10)
+  }
+
   /// A row of plain counts added by ``StrataCounts/addPlainRow(events:population:at:)`` (the
   /// aggregated hot path of the tabulation) leaves the totals that the same row added as
   /// ``StratumTotals`` does: events, their squares, population and rows, for a stratum in the
