@@ -14,7 +14,7 @@ public struct StratumTotals: Sendable, Equatable {
   /// rows in one stratum, a file of hundreds of gigabytes, would stop the program on the
   /// overflow rather than count wrong). ``StrataCounts`` keeps them apart from the rest (see
   /// ``StoredTotals``).
-  var incomplete: IncompleteTallies = (0, 0, 0, 0)
+  @usableFromInline var incomplete: IncompleteTallies = (0, 0, 0, 0)
 
   /// Rows whose event count was marked missing (empty, NA, ...): counted here, not as zero.
   public var eventsMissing: Int {
@@ -41,7 +41,7 @@ public struct StratumTotals: Sendable, Equatable {
   public init() {}
 
   /// The totals of a stratum as ``StrataCounts`` keeps them.
-  @inline(__always)
+  @inlinable @inline(__always)
   init(_ stored: StoredTotals, _ incomplete: IncompleteTallies) {
     events = stored.events
     population = stored.population
@@ -76,7 +76,7 @@ public struct StratumTotals: Sendable, Equatable {
 
 /// The four tallies of incomplete rows of a stratum: events missing, events suppressed,
 /// population missing, population suppressed.
-typealias IncompleteTallies = (UInt32, UInt32, UInt32, UInt32)
+@usableFromInline typealias IncompleteTallies = (UInt32, UInt32, UInt32, UInt32)
 
 /// A stratum's totals without its tallies of incomplete rows, as ``StrataCounts`` keeps them.
 ///
@@ -84,11 +84,14 @@ typealias IncompleteTallies = (UInt32, UInt32, UInt32, UInt32)
 /// row: aggregated inputs have a stratum per row and seldom any such row, and 32 bytes a
 /// stratum rather than 48 are 6 MB less memory touched for 380,000 strata (memory a fresh
 /// process pays for in page faults, about 2 µs a page here).
+@usableFromInline
 struct StoredTotals: Sendable {
-  var events: Double = 0
-  var population: Double = 0
-  var rows: Int = 0
-  var eventsSquared: Double = 0
+  @usableFromInline var events: Double = 0
+  @usableFromInline var population: Double = 0
+  @usableFromInline var rows: Int = 0
+  @usableFromInline var eventsSquared: Double = 0
+
+  init() {}
 
   /// Adds a stratum's totals but for their tallies of incomplete rows.
   @inline(__always)
@@ -111,10 +114,13 @@ func addTallies(_ a: inout IncompleteTallies, _ b: IncompleteTallies) {
 
 /// The totals of a block of strata, as ``StrataCounts/forEachBlock(_:)`` hands them over: a
 /// stratum's ``StratumTotals`` by its index in the block.
+///
+/// Inlinable: its subscript is read once per stratum by the loops of other modules (out of
+/// line, 48 instructions a stratum).
 public struct StratumTotalsBuffer: RandomAccessCollection {
-  let stored: UnsafeBufferPointer<StoredTotals>
+  @usableFromInline let stored: UnsafeBufferPointer<StoredTotals>
   /// The tallies of incomplete rows, by stratum; empty when no stratum of the block has any.
-  let incomplete: UnsafeBufferPointer<IncompleteTallies>
+  @usableFromInline let incomplete: UnsafeBufferPointer<IncompleteTallies>
 
   init(
     _ stored: UnsafeBufferPointer<StoredTotals>,
@@ -124,18 +130,18 @@ public struct StratumTotalsBuffer: RandomAccessCollection {
     self.incomplete = incomplete
   }
 
-  public var startIndex: Int { 0 }
-  public var endIndex: Int { stored.count }
+  @inlinable public var startIndex: Int { 0 }
+  @inlinable public var endIndex: Int { stored.count }
 
   /// The totals of the stratum at `i`.
-  @inline(__always)
+  @inlinable @inline(__always)
   public subscript(i: Int) -> StratumTotals {
     StratumTotals(stored[i], incomplete.isEmpty ? (0, 0, 0, 0) : incomplete[i])
   }
 
   /// Whether any stratum of the block has a missing or suppressed row (false: every
   /// stratum's tallies of incomplete rows are zero).
-  public var mayHaveIncompleteRows: Bool { !incomplete.isEmpty }
+  @inlinable public var mayHaveIncompleteRows: Bool { !incomplete.isEmpty }
 }
 
 /// The key of a stratum at the finest level the input has: raw group label, raw age value and
@@ -374,14 +380,25 @@ public struct StrataCounts: Sendable {
     if blocks.isEmpty {
       keys.append(key)
       values.append(StoredTotals())
-      if !incompletes.isEmpty { incompletes.append((0, 0, 0, 0)) }
+      if !incompletes.isEmpty { appendZeroTallies() }
       return keys.count - 1
     }
     let b = blocks.count - 1
     blocks[b].keys.append(key)
     blocks[b].values.append(StoredTotals())
-    if !blocks[b].incompletes.isEmpty { blocks[b].incompletes.append((0, 0, 0, 0)) }
+    if !blocks[b].incompletes.isEmpty { appendZeroTallies() }
     return blocks[b].start + blocks[b].keys.count - 1
+  }
+
+  /// Appends zero tallies for a new last stratum, whose block has tallies (out of line: seldom
+  /// so, and the tabulation's loop is smaller without it).
+  @inline(never)
+  private mutating func appendZeroTallies() {
+    if blocks.isEmpty {
+      incompletes.append((0, 0, 0, 0))
+    } else {
+      blocks[blocks.count - 1].incompletes.append((0, 0, 0, 0))
+    }
   }
 
   /// Adds totals to the stratum at `position`, which is past `keys`.
