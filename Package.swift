@@ -24,6 +24,7 @@ let package = Package(
       name: "_COpenBLAS",
       providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
     ),
+    .target(name: "_CByteScan"),
     .target(
       name: "_CBoostMath",
       cSettings: [.headerSearchPath("include")],
@@ -48,7 +49,7 @@ let package = Package(
     ),
 
     // The data flow.
-    .target(name: "DisparityIngest"),
+    .target(name: "DisparityIngest", dependencies: ["_CByteScan"]),
     .target(
       name: "DisparityNormalise",
       dependencies: ["DisparityIngest", "DisparityDatasets"]

@@ -1,3 +1,5 @@
+import _CByteScan
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Musl)
@@ -342,6 +344,43 @@ final class CSVCursor {
       var fieldStart = p
       var n = 0
       var high: UInt64 = 0
+      // Sixteen bytes at a time while they last (a comparison per byte class and a bit mask,
+      // see ByteScan.h), then words of eight. The SWAR words alone took 35 instructions for
+      // eight bytes, a third of the reading of an aggregated file's 22-byte rows.
+      let bytes = buffer
+      let delimiter = self.delimiter
+      while p &+ 16 <= end {
+        let masks = disparity_scan16(bytes + p, delimiter)
+        let stops = UInt32(truncatingIfNeeded: masks) & 0xFFFF
+        var delimiters = UInt32(truncatingIfNeeded: masks &>> 16) & 0xFFFF
+        var nonASCII = UInt32(truncatingIfNeeded: masks &>> 32)
+        var stop = 16
+        if stops != 0 {
+          stop = stops.trailingZeroBitCount
+          guard bytes[p &+ stop] == lineFeed else { return nil }
+          let below: UInt32 = (1 &<< UInt32(stop)) &- 1
+          delimiters &= below
+          nonASCII &= below
+        }
+        if nonASCII != 0 { high = highBitsWord }
+        while delimiters != 0 {
+          guard n < spanCapacity else { return nil }
+          let at = p &+ delimiters.trailingZeroBitCount
+          spans[n] = FieldSpan(start: fieldStart, end: at, quoted: false, escaped: false)
+          n &+= 1
+          fieldStart = at &+ 1
+          delimiters &= delimiters &- 1
+        }
+        if stop < 16 {
+          guard n < spanCapacity else { return nil }
+          let at = p &+ stop
+          spans[n] = FieldSpan(start: fieldStart, end: at, quoted: false, escaped: false)
+          fields = n &+ 1
+          highBits = high & highBitsWord != 0 ? 0x80 : 0
+          return at &+ 1
+        }
+        p &+= 16
+      }
       while p &+ 8 <= end {
         let word = buf.loadUnaligned(fromByteOffset: p, as: UInt64.self)
         let xl = word ^ lineFeedWord

@@ -240,6 +240,61 @@ struct CSVReaderTests {
     #expect(rows == Self.plainAndOtherRows)
   }
 
+  /// Plain records are scanned sixteen bytes at a time, then a word of eight, then byte by
+  /// byte by the general parser: with fields of every length up to and past those widths, each
+  /// delimiter, line end, quote, CR and non-ASCII byte falls at every place in a block, and
+  /// every record reads as its fields were written.
+  @Test(arguments: [23, 64, 1 << 20])
+  func recordsReadAlikeWhereverTheirBytesFallInTheScanBlocks(bufferSize: Int) throws {
+    var text = "a,b,c\n"
+    var expected: [Row] = []
+    var line = 2
+    for first in 0..<20 {
+      for second in [0, 1, 7, 8, 15, 16, 17, 31] {
+        for kind in 0..<5 {
+          let a = String(repeating: "a", count: first)
+          let b = String(repeating: "b", count: second)
+          switch kind {
+          case 0:
+            text += "\(a),\(b),c\n"
+            expected.append(Row(line, [a, b, "c"]))
+          case 1:
+            text += "\(a),\(b),\"q,\"\"q\"\n"
+            expected.append(Row(line, [a, b, "q,\"q"]))
+          case 2:
+            text += "\(a),\(b),c\r\n"
+            expected.append(Row(line, [a, b, "c"]))
+          case 3:
+            text += "\(a),\(b)é,中c\n"
+            expected.append(Row(line, [a, b + "é", "中c"]))
+          default:
+            // A quote inside an unquoted field (not its first byte) is taken literally.
+            text += "\(a)x\"y,\(b),\n"
+            expected.append(Row(line, [a + "x\"y", b, ""]))
+          }
+          line += 1
+        }
+      }
+    }
+    let folder = try TemporaryFolder()
+    let path = try folder.write("blocks.csv", text)
+    #expect(try readRows(path, options: smallBuffer(bufferSize)) == expected)
+    let reader = try CSVReader(path: path, options: smallBuffer(bufferSize))
+    #expect(try readRowsInParallel(reader, workers: 3) == expected)
+    // A byte that is no UTF-8 in the second sixteen-byte block of a plain record whose line
+    // end is in its third (a record follows, so the third block is whole): named at its column.
+    let bad = try folder.write(
+      "bad.csv",
+      bytes: Array("a,b,c\n".utf8) + Array("aaaaaaaaaaaaaaaaaaaa,b".utf8) + [0xFF]
+        + Array("bbbbbbbbbbbbbbbb,c\nx,y,zzzzzzzzzzzzzzzzzzzz\n".utf8))
+    #expect(
+      throws: IngestError.invalidUTF8(
+        SourceLocation(file: bad, line: 2, column: 2, columnName: "b"))
+    ) {
+      try readRows(bad, options: smallBuffer(bufferSize))
+    }
+  }
+
   @Test(arguments: [9, 16, 40, 1 << 20])
   func manyFieldsOnAPlainRecordAreAllRead(bufferSize: Int) throws {
     let folder = try TemporaryFolder()
