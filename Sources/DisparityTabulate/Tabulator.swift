@@ -173,8 +173,9 @@ public enum Tabulator {
     var byScratch: [UInt8] = []
     /// The line on which each group label was first seen, by id, from
     /// `counts.groupFirstSeen.count` on: made into ``StrataCounts/groupFirstSeen`` locations
-    /// only by ``flushPending()``. Building a `SourceLocation` (two strings) per new label cost
-    /// 7.3 million instructions on 20,000 labels, more than the rest of their rows' work.
+    /// only by ``flushPending()``, kept as lines (see ``FirstSightLocations``): building a
+    /// `SourceLocation` (two strings) per new label cost 7.3 million instructions on 20,000
+    /// labels, more than the rest of their rows' work.
     var pendingFirstLines: [Int] = []
     /// The file, for the locations of ``pendingFirstLines``.
     let file: String
@@ -231,10 +232,10 @@ public enum Tabulator {
     /// Adds the pending record-level rows to the counts' working totals, and the pending first
     /// lines of group labels to their ``StrataCounts/groupFirstSeen`` locations.
     mutating func flushPending() {
-      for line in pendingFirstLines {
-        counts.groupFirstSeen.append(
-          SourceLocation(
-            file: file, line: line, column: groupColumn + 1, columnName: groupColumnName))
+      if !pendingFirstLines.isEmpty {
+        let place = counts.groupFirstSeen.place(
+          of: SourceLocation(file: file, column: groupColumn + 1, columnName: groupColumnName))
+        for line in pendingFirstLines { counts.groupFirstSeen.append(line: line, place: place) }
       }
       pendingFirstLines.removeAll()
       for (position, rows) in pendingRows.enumerated() where rows > 0 {

@@ -513,6 +513,33 @@ struct TabulationBlocksTests {
     #expect(merged.incompleteRows.eventsSuppressed == expected.1 + 10)
   }
 
+  /// The labels' first sightings are kept as lines and a few shared places (file, column),
+  /// and read back as the locations they were given, through merges of counts from other
+  /// files and columns, with and without lines.
+  @Test func firstSightingsReadBackAsTheLocationsGiven() {
+    let a = SourceLocation(file: "a.csv", line: 2, column: 1, columnName: "group")
+    let b = SourceLocation(file: "b.csv", line: 7, column: 3, columnName: "ethnicity")
+    let noLine = SourceLocation(file: "c.csv", column: 2)
+    var first: FirstSightLocations = [
+      a, SourceLocation(file: "a.csv", line: 9, column: 1, columnName: "group"),
+    ]
+    #expect(first.count == 2)
+    #expect(first[1] == SourceLocation(file: "a.csv", line: 9, column: 1, columnName: "group"))
+    let other: FirstSightLocations = [b, noLine, a]
+    // Only the second and third of the other's labels are new here.
+    first.append(other, where: { i, _ in i > 0 })
+    #expect(
+      Array(first) == [
+        a, SourceLocation(file: "a.csv", line: 9, column: 1, columnName: "group"), noLine, a,
+      ])
+    #expect(first[2].line == nil)
+    var same = FirstSightLocations()
+    for location in Array(first) { same.append(location) }
+    #expect(same == first)
+    same.append(b)
+    #expect(same != first)
+  }
+
   /// A row of plain counts added by ``StrataCounts/addPlainRow(events:population:at:)`` (the
   /// aggregated hot path of the tabulation) leaves the totals that the same row added as
   /// ``StratumTotals`` does: events, their squares, population and rows, for a stratum in the
