@@ -12,8 +12,8 @@ public struct StratumTotals: Sendable, Equatable {
   public var eventsSquared: Double = 0
   /// The four tallies of incomplete rows below, in 32 bits each (more than 4,294,967,295 such
   /// rows in one stratum, a file of hundreds of gigabytes, would stop the program on the
-  /// overflow rather than count wrong). ``StrataCounts`` keeps them apart from the rest (see
-  /// ``StoredTotals``).
+  /// overflow rather than count wrong). ``StrataCounts`` keeps them apart from the rest, as it
+  /// keeps ``rows`` and ``eventsSquared`` (see ``StoredTotals``).
   @usableFromInline var incomplete: IncompleteTallies = (0, 0, 0, 0)
 
   /// Rows whose event count was marked missing (empty, NA, ...): counted here, not as zero.
@@ -42,11 +42,11 @@ public struct StratumTotals: Sendable, Equatable {
 
   /// The totals of a stratum as ``StrataCounts`` keeps them.
   @inlinable @inline(__always)
-  init(_ stored: StoredTotals, _ incomplete: IncompleteTallies) {
+  init(_ stored: StoredTotals, _ details: RowDetails, _ incomplete: IncompleteTallies) {
     events = stored.events
     population = stored.population
-    rows = stored.rows
-    eventsSquared = stored.eventsSquared
+    rows = details.rows
+    eventsSquared = details.eventsSquared
     self.incomplete = incomplete
   }
 
@@ -78,28 +78,57 @@ public struct StratumTotals: Sendable, Equatable {
 /// population missing, population suppressed.
 @usableFromInline typealias IncompleteTallies = (UInt32, UInt32, UInt32, UInt32)
 
-/// A stratum's totals without its tallies of incomplete rows, as ``StrataCounts`` keeps them.
+/// A stratum's events and population, as ``StrataCounts`` keeps them.
 ///
-/// The tallies are kept in an array of their own, made only once a stratum has an incomplete
-/// row: aggregated inputs have a stratum per row and seldom any such row, and 32 bytes a
-/// stratum rather than 48 are 6 MB less memory touched for 380,000 strata (memory a fresh
-/// process pays for in page faults, about 2 µs a page here).
+/// The rest of its totals are kept in arrays of their own, made only when needed: the rows
+/// and the sum of squared events (``RowDetails``) once a stratum has other than one row of
+/// plain counts, the tallies of incomplete rows once one has any. Aggregated inputs have a
+/// stratum per row, nearly all of one plain row: 16 bytes a stratum rather than 48 are 12 MB
+/// less memory touched for 380,000 strata (memory a fresh process pays for in page faults,
+/// about 2 µs a page here).
 @usableFromInline
 struct StoredTotals: Sendable {
   @usableFromInline var events: Double = 0
   @usableFromInline var population: Double = 0
-  @usableFromInline var rows: Int = 0
-  @usableFromInline var eventsSquared: Double = 0
 
   init() {}
 
-  /// Adds a stratum's totals but for their tallies of incomplete rows.
+  /// Adds a stratum's events and population.
   @inline(__always)
   mutating func add(_ other: StratumTotals) {
     events += other.events
-    eventsSquared += other.eventsSquared
     population += other.population
+  }
+}
+
+/// A stratum's rows and sum of squared events, as ``StrataCounts`` keeps them where a stratum
+/// has other than one row of plain counts (which has one row, and its events squared).
+@usableFromInline
+struct RowDetails: Sendable {
+  @usableFromInline var rows: Int = 0
+  @usableFromInline var eventsSquared: Double = 0
+
+  @inlinable init(rows: Int, eventsSquared: Double) {
+    self.rows = rows
+    self.eventsSquared = eventsSquared
+  }
+
+  /// The details of a stratum of one row of plain counts, with `stored` events.
+  @inlinable @inline(__always)
+  static func oneRow(_ stored: StoredTotals) -> RowDetails {
+    RowDetails(rows: 1, eventsSquared: stored.events * stored.events)
+  }
+
+  /// The details of strata of one plain row each.
+  static func oneRowEach(_ stored: [StoredTotals]) -> [RowDetails] {
+    stored.map(oneRow)
+  }
+
+  /// Adds a stratum's rows and sum of squares.
+  @inline(__always)
+  mutating func add(_ other: StratumTotals) {
     rows += other.rows
+    eventsSquared += other.eventsSquared
   }
 }
 
@@ -119,14 +148,18 @@ func addTallies(_ a: inout IncompleteTallies, _ b: IncompleteTallies) {
 /// line, 48 instructions a stratum).
 public struct StratumTotalsBuffer: RandomAccessCollection {
   @usableFromInline let stored: UnsafeBufferPointer<StoredTotals>
+  /// The rows and sums of squares, by stratum; empty when every stratum of the block has one
+  /// row of plain counts.
+  @usableFromInline let details: UnsafeBufferPointer<RowDetails>
   /// The tallies of incomplete rows, by stratum; empty when no stratum of the block has any.
   @usableFromInline let incomplete: UnsafeBufferPointer<IncompleteTallies>
 
   init(
-    _ stored: UnsafeBufferPointer<StoredTotals>,
+    _ stored: UnsafeBufferPointer<StoredTotals>, _ details: UnsafeBufferPointer<RowDetails>,
     _ incomplete: UnsafeBufferPointer<IncompleteTallies>
   ) {
     self.stored = stored
+    self.details = details
     self.incomplete = incomplete
   }
 
@@ -136,7 +169,9 @@ public struct StratumTotalsBuffer: RandomAccessCollection {
   /// The totals of the stratum at `i`.
   @inlinable @inline(__always)
   public subscript(i: Int) -> StratumTotals {
-    StratumTotals(stored[i], incomplete.isEmpty ? (0, 0, 0, 0) : incomplete[i])
+    StratumTotals(
+      stored[i], details.isEmpty ? .oneRow(stored[i]) : details[i],
+      incomplete.isEmpty ? (0, 0, 0, 0) : incomplete[i])
   }
 
   /// Whether any stratum of the block has a missing or suppressed row (false: every
@@ -192,6 +227,9 @@ public struct StrataCounts: Sendable {
   /// without sorting.
   private var keys: [RawStratumKey] = []
   private var values: [StoredTotals] = []
+  /// The rows and sums of squares of the strata of `keys`: empty while each has one row of
+  /// plain counts (see ``StoredTotals``), then one per stratum.
+  private var details: [RowDetails] = []
   /// The tallies of incomplete rows of the strata of `keys`: empty until one has any (see
   /// ``StoredTotals``), then one per stratum.
   private var incompletes: [IncompleteTallies] = []
@@ -249,14 +287,20 @@ public struct StrataCounts: Sendable {
   ) rethrows {
     try keys.withUnsafeBufferPointer { k in
       try values.withUnsafeBufferPointer { v in
-        try incompletes.withUnsafeBufferPointer { i in try body(k, StratumTotalsBuffer(v, i)) }
+        try details.withUnsafeBufferPointer { d in
+          try incompletes.withUnsafeBufferPointer { i in
+            try body(k, StratumTotalsBuffer(v, d, i))
+          }
+        }
       }
     }
     for block in blocks {
       try block.keys.withUnsafeBufferPointer { k in
         try block.values.withUnsafeBufferPointer { v in
-          try block.incompletes.withUnsafeBufferPointer { i in
-            try body(k, StratumTotalsBuffer(v, i))
+          try block.details.withUnsafeBufferPointer { d in
+            try block.incompletes.withUnsafeBufferPointer { i in
+              try body(k, StratumTotalsBuffer(v, d, i))
+            }
           }
         }
       }
@@ -278,9 +322,11 @@ public struct StrataCounts: Sendable {
     gathered.reserveCapacity(blocks.count + 1)
     return try keys.withUnsafeBufferPointer { k in
       try values.withUnsafeBufferPointer { v in
-        try incompletes.withUnsafeBufferPointer { i in
-          gathered.append((k, StratumTotalsBuffer(v, i)))
-          return try Self.gather(blocks[...], into: &gathered, body)
+        try details.withUnsafeBufferPointer { d in
+          try incompletes.withUnsafeBufferPointer { i in
+            gathered.append((k, StratumTotalsBuffer(v, d, i)))
+            return try Self.gather(blocks[...], into: &gathered, body)
+          }
         }
       }
     }
@@ -294,9 +340,11 @@ public struct StrataCounts: Sendable {
     guard let block = rest.first else { return try body(gathered) }
     return try block.keys.withUnsafeBufferPointer { k in
       try block.values.withUnsafeBufferPointer { v in
-        try block.incompletes.withUnsafeBufferPointer { i in
-          gathered.append((k, StratumTotalsBuffer(v, i)))
-          return try gather(rest.dropFirst(), into: &gathered, body)
+        try block.details.withUnsafeBufferPointer { d in
+          try block.incompletes.withUnsafeBufferPointer { i in
+            gathered.append((k, StratumTotalsBuffer(v, d, i)))
+            return try gather(rest.dropFirst(), into: &gathered, body)
+          }
         }
       }
     }
@@ -374,20 +422,49 @@ public struct StrataCounts: Sendable {
     return blocks[b].keys[position - blocks[b].start]
   }
 
-  /// Adds a stratum with zero totals after the last one, and returns its position.
+  /// Adds a stratum after the last one, with zero totals, or with the one row of plain counts
+  /// `plain` (events, population); returns its position.
   @inline(__always)
-  private mutating func appendStratum(_ key: RawStratumKey) -> Int {
+  private mutating func appendStratum(_ key: RawStratumKey, plain: (Double, Double)?) -> Int {
+    // Added to zero totals, as a row to a new stratum is.
+    var stored = StoredTotals()
+    if let (events, population) = plain {
+      stored.events += events
+      stored.population += population
+    }
     if blocks.isEmpty {
       keys.append(key)
-      values.append(StoredTotals())
+      if plain == nil || !details.isEmpty { appendDetails(of: stored, plain: plain != nil) }
+      values.append(stored)
       if !incompletes.isEmpty { appendZeroTallies() }
       return keys.count - 1
     }
     let b = blocks.count - 1
     blocks[b].keys.append(key)
-    blocks[b].values.append(StoredTotals())
+    if plain == nil || !blocks[b].details.isEmpty {
+      appendDetails(of: stored, plain: plain != nil)
+    }
+    blocks[b].values.append(stored)
     if !blocks[b].incompletes.isEmpty { appendZeroTallies() }
     return blocks[b].start + blocks[b].keys.count - 1
+  }
+
+  /// Appends the details of a new last stratum, before its totals: one plain row, or none (which
+  /// first makes the details of the block's other strata, of one plain row each). Out of line:
+  /// not the aggregated hot path.
+  @inline(never)
+  private mutating func appendDetails(of stored: StoredTotals, plain: Bool) {
+    let new = plain ? RowDetails.oneRow(stored) : RowDetails(rows: 0, eventsSquared: 0)
+    if blocks.isEmpty {
+      if details.count != values.count { details = RowDetails.oneRowEach(values) }
+      details.append(new)
+    } else {
+      let b = blocks.count - 1
+      if blocks[b].details.count != blocks[b].values.count {
+        blocks[b].details = RowDetails.oneRowEach(blocks[b].values)
+      }
+      blocks[b].details.append(new)
+    }
   }
 
   /// Appends zero tallies for a new last stratum, whose block has tallies (out of line: seldom
@@ -407,6 +484,10 @@ public struct StrataCounts: Sendable {
     let b = block(holding: position)
     let i = position - blocks[b].start
     blocks[b].values[i].add(t)
+    if blocks[b].details.count != blocks[b].values.count {
+      blocks[b].details = RowDetails.oneRowEach(blocks[b].values)
+    }
+    blocks[b].details[i].add(t)
     if t.hasIncompleteRows {
       if blocks[b].incompletes.isEmpty {
         blocks[b].incompletes = Array(repeating: (0, 0, 0, 0), count: blocks[b].values.count)
@@ -438,21 +519,42 @@ public struct StrataCounts: Sendable {
   /// new.
   @inline(__always)
   mutating func position(of key: RawStratumKey) -> Int {
+    locate(key, plain: nil).position
+  }
+
+  /// Adds one row of plain counts (no missing or suppressed value) to the stratum `key`, which
+  /// is added if it is new; returns its position. The aggregated hot path: a new stratum of
+  /// one such row needs no ``RowDetails``.
+  @inline(__always)
+  mutating func addPlainRow(key: RawStratumKey, events: Double, population: Double) -> Int {
+    let (position, isNew) = locate(key, plain: (events, population))
+    if !isNew { addPlainRow(events: events, population: population, at: position) }
+    return position
+  }
+
+  /// The position of `key`, and whether it was added: with zero totals, or with the one row of
+  /// plain counts `plain`.
+  @inline(__always)
+  private mutating func locate(_ key: RawStratumKey, plain: (Double, Double)?) -> (
+    position: Int, isNew: Bool
+  ) {
     if hasUnindexed { indexUnindexed() }
-    if Self.denseCandidate(key), let position = densePosition(of: key) { return position }
+    if Self.denseCandidate(key), let found = densePosition(of: key, plain: plain) {
+      return found
+    }
     let mask = slots.count - 1
     var slot = Int(truncatingIfNeeded: Self.hash(key)) & mask
     while true {
       let entry = Int(slots[slot])
       if entry == 0 { break }
-      if self.key(at: entry - 1) == key { return entry - 1 }
+      if self.key(at: entry - 1) == key { return (entry - 1, false) }
       slot = (slot + 1) & mask
     }
-    let position = appendStratum(key)
+    let position = appendStratum(key, plain: plain)
     slots[slot] = Int32(position + 1)
     hashedCount += 1
     if hashedCount * 2 > slots.count { grow(indexed: strataCount) }
-    return position
+    return (position, true)
   }
 
   /// Indexes the strata from ``unindexedStart`` on, block by block, in order.
@@ -575,7 +677,9 @@ public struct StrataCounts: Sendable {
   /// The position of a key through the dense table, adding the stratum there if it is new and
   /// the table has room; `nil` when the key belongs to the hash index (the table is full).
   @inline(__always)
-  private mutating func densePosition(of key: RawStratumKey) -> Int? {
+  private mutating func densePosition(of key: RawStratumKey, plain: (Double, Double)?) -> (
+    position: Int, isNew: Bool
+  )? {
     let g = Int(key.group)
     let column = Int(key.age) + 1
     if g >= denseGroups || column >= denseStride {
@@ -583,11 +687,11 @@ public struct StrataCounts: Sendable {
     }
     let cell = g * denseStride + column
     let known = Int(dense[cell])
-    if known > 0 { return known - 1 }
+    if known > 0 { return (known - 1, false) }
     if denseFull { return nil }
-    let position = appendStratum(key)
+    let position = appendStratum(key, plain: plain)
     dense[cell] = Int32(position + 1)
-    return position
+    return (position, true)
   }
 
   /// Grows the table to hold (`group`, `column`); false (and no new entries from then on) when
@@ -630,19 +734,6 @@ public struct StrataCounts: Sendable {
     return true
   }
 
-  /// Adds one record-level row (one event, no population) to the stratum at `position`.
-  @inline(__always)
-  mutating func addRow(at position: Int) {
-    guard position < values.count else {
-      var t = StratumTotals()
-      t.events = 1
-      t.rows = 1
-      return addInBlock(t, at: position)
-    }
-    values[position].events += 1
-    values[position].rows += 1
-  }
-
   /// Adds one row with a plain event count and population (no missing or suppressed value) to
   /// the stratum at `position`: the aggregated hot path.
   ///
@@ -659,12 +750,21 @@ public struct StrataCounts: Sendable {
       t.rows = 1
       return addInBlock(t, at: position)
     }
+    if details.count != values.count { makeDetails() }
     values.withUnsafeMutableBufferPointer { values in
       values[position].events += events
-      values[position].eventsSquared += events * events
       values[position].population += population
-      values[position].rows += 1
     }
+    details.withUnsafeMutableBufferPointer { details in
+      details[position].eventsSquared += events * events
+      details[position].rows += 1
+    }
+  }
+
+  /// Makes the details of the strata of `keys`, each of one plain row so far.
+  @inline(never)
+  private mutating func makeDetails() {
+    details = RowDetails.oneRowEach(values)
   }
 
   /// Adds totals to the stratum at `position`.
@@ -672,7 +772,9 @@ public struct StrataCounts: Sendable {
   mutating func add(_ t: StratumTotals, at position: Int) {
     if t.hasIncompleteRows { mayHaveIncompleteRows = true }
     guard position < values.count else { return addInBlock(t, at: position) }
+    if details.count != values.count { makeDetails() }
     values[position].add(t)
+    details[position].add(t)
     if t.hasIncompleteRows { addIncomplete(t.incomplete, at: position) }
   }
 
@@ -753,6 +855,7 @@ public struct StrataCounts: Sendable {
     var scanned: [Int32: [Int]] = [:]
     swap(&incoming[0].keys, &other.keys)
     swap(&incoming[0].values, &other.values)
+    swap(&incoming[0].details, &other.details)
     swap(&incoming[0].incompletes, &other.incompletes)
     for n in other.blocks.indices {
       incoming.append(.empty)
@@ -768,28 +871,40 @@ public struct StrataCounts: Sendable {
       // the loop.)
       var kept = 0
       let hasTallies = !block.incompletes.isEmpty
+      let hasDetails = !block.details.isEmpty
       block.keys.withUnsafeMutableBufferPointer { keys in
         block.values.withUnsafeMutableBufferPointer { values in
-          block.incompletes.withUnsafeMutableBufferPointer { tallies in
-            for i in 0..<keys.count {
-              let key = keys[i]
-              let mapped = RawStratumKey(
-                group: g[Int(key.group)],
-                age: key.age < 0 ? -1 : a[Int(key.age)],
-                by: key.by < 0 ? -1 : b[Int(key.by)])
-              // (Looked up only for a label seen here before: the other counts' strata are
-              // distinct, so one of a new label is new. An aggregated file's later chunks
-              // have mostly new labels, whose strata then need no index until a lookup.)
-              if mapped.group < groupsBefore, let position = merged(mapped, scanned: &scanned) {
-                add(StratumTotals(values[i], hasTallies ? tallies[i] : (0, 0, 0, 0)), at: position)
-              } else {
-                // Added to zero totals, as a stratum new here would be in one pass.
-                var t = StoredTotals()
-                t.add(StratumTotals(values[i], (0, 0, 0, 0)))
-                keys[kept] = mapped
-                values[kept] = t
-                if hasTallies { tallies[kept] = tallies[i] }
-                kept += 1
+          block.details.withUnsafeMutableBufferPointer { details in
+            block.incompletes.withUnsafeMutableBufferPointer { tallies in
+              for i in 0..<keys.count {
+                let key = keys[i]
+                let mapped = RawStratumKey(
+                  group: g[Int(key.group)],
+                  age: key.age < 0 ? -1 : a[Int(key.age)],
+                  by: key.by < 0 ? -1 : b[Int(key.by)])
+                let row = hasDetails ? details[i] : .oneRow(values[i])
+                // (Looked up only for a label seen here before: the other counts' strata are
+                // distinct, so one of a new label is new. An aggregated file's later chunks
+                // have mostly new labels, whose strata then need no index until a lookup.)
+                if mapped.group < groupsBefore, let position = merged(mapped, scanned: &scanned) {
+                  add(
+                    StratumTotals(values[i], row, hasTallies ? tallies[i] : (0, 0, 0, 0)),
+                    at: position)
+                } else {
+                  // Added to zero totals, as a stratum new here would be in one pass.
+                  let t = StratumTotals(values[i], row, (0, 0, 0, 0))
+                  var stored = StoredTotals()
+                  stored.add(t)
+                  keys[kept] = mapped
+                  values[kept] = stored
+                  if hasDetails {
+                    var d = RowDetails(rows: 0, eventsSquared: 0)
+                    d.add(t)
+                    details[kept] = d
+                  }
+                  if hasTallies { tallies[kept] = tallies[i] }
+                  kept += 1
+                }
               }
             }
           }
@@ -798,18 +913,20 @@ public struct StrataCounts: Sendable {
       guard kept > 0 else { continue }
       block.keys.removeLast(block.keys.count - kept)
       block.values.removeLast(block.values.count - kept)
+      if hasDetails { block.details.removeLast(block.details.count - kept) }
       if hasTallies { block.incompletes.removeLast(block.incompletes.count - kept) }
       let start = strataCount
       if kept < Self.leastBlock {
         if blocks.isEmpty {
-          Self.appendTallies(
-            of: block, to: &incompletes, holding: values.count)
+          Self.appendTallies(of: block, to: &incompletes, holding: values.count)
+          Self.appendDetails(of: block, to: &details, of: values)
           keys.append(contentsOf: block.keys)
           values.append(contentsOf: block.values)
         } else {
           let last = blocks.count - 1
           Self.appendTallies(
             of: block, to: &blocks[last].incompletes, holding: blocks[last].values.count)
+          Self.appendDetails(of: block, to: &blocks[last].details, of: blocks[last].values)
           blocks[last].keys.append(contentsOf: block.keys)
           blocks[last].values.append(contentsOf: block.values)
         }
@@ -843,6 +960,20 @@ public struct StrataCounts: Sendable {
     }
   }
 
+  /// Appends the details of `block`'s strata to `details`, the details of the strata `values`:
+  /// nothing while neither has any (each stratum of one plain row), else both made in full.
+  private static func appendDetails(
+    of block: StrataBlock, to details: inout [RowDetails], of values: [StoredTotals]
+  ) {
+    if block.details.isEmpty && details.isEmpty { return }
+    if details.count != values.count { details = RowDetails.oneRowEach(values) }
+    if block.details.isEmpty {
+      details.append(contentsOf: RowDetails.oneRowEach(block.values))
+    } else {
+      details.append(contentsOf: block.details)
+    }
+  }
+
   /// The separator between `--by` values in an interned combination.
   public static let bySeparator: UInt8 = 0x1F
 }
@@ -854,12 +985,15 @@ struct StrataBlock: Sendable {
   var start: Int
   var keys: [RawStratumKey]
   var values: [StoredTotals]
+  /// The rows and sums of squares, by stratum: empty while each has one plain row (see
+  /// ``StoredTotals``).
+  var details: [RowDetails]
   /// The tallies of incomplete rows, by stratum: empty while none has any (see
   /// ``StoredTotals``).
   var incompletes: [IncompleteTallies]
 
   /// A block of no strata.
-  static let empty = StrataBlock(start: 0, keys: [], values: [], incompletes: [])
+  static let empty = StrataBlock(start: 0, keys: [], values: [], details: [], incompletes: [])
 }
 
 /// Where each raw group label was first seen, by the label's id: a ``SourceLocation`` each,

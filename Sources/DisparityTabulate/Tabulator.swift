@@ -298,23 +298,38 @@ public enum Tabulator {
       state.pendingFirstLines.append(record.line)
     }
     let a: Int32 = columns.age < 0 ? -1 : state.ageID(trimmed(record[columns.age]))
+    if columns.events < 0 && columns.population < 0 {
+      let position =
+        columns.by.isEmpty
+        ? state.densePosition(group: g, age: a)
+        : byPosition(record, columns: columns, group: g, age: a, to: &state)
+      if position == State.manyStrata - 1 && !state.reserved { state.reserveExpectedStrata() }
+      if position >= state.pendingRows.count { state.growPendingRows(position) }
+      state.pendingRows[position] &+= 1
+      return
+    }
+    // Plain counts (nearly every row of an aggregated file) are added without building totals,
+    // and a new stratum of such a row is added with them (it needs no rows or squares of its
+    // own: see ``StrataCounts/addPlainRow(key:events:population:)``).
+    let events: Double? = columns.events < 0 ? 1 : plainCount(record[columns.events])
+    let population: Double? = columns.population < 0 ? 0 : plainCount(record[columns.population])
+    if let events, let population {
+      let position: Int
+      if columns.by.isEmpty {
+        position = state.counts.addPlainRow(
+          key: RawStratumKey(group: g, age: a, by: -1), events: events, population: population)
+      } else {
+        position = byPosition(record, columns: columns, group: g, age: a, to: &state)
+        state.counts.addPlainRow(events: events, population: population, at: position)
+      }
+      if position == State.manyStrata - 1 && !state.reserved { state.reserveExpectedStrata() }
+      return
+    }
     let position =
       columns.by.isEmpty
       ? state.densePosition(group: g, age: a)
       : byPosition(record, columns: columns, group: g, age: a, to: &state)
     if position == State.manyStrata - 1 && !state.reserved { state.reserveExpectedStrata() }
-    if columns.events < 0 && columns.population < 0 {
-      if position >= state.pendingRows.count { state.growPendingRows(position) }
-      state.pendingRows[position] &+= 1
-      return
-    }
-    // Plain counts (nearly every row of an aggregated file) are added without building totals.
-    let events: Double? = columns.events < 0 ? 1 : plainCount(record[columns.events])
-    let population: Double? = columns.population < 0 ? 0 : plainCount(record[columns.population])
-    if let events, let population {
-      state.counts.addPlainRow(events: events, population: population, at: position)
-      return
-    }
     // A missing or suppressed count (or one that is no count: an error with its location).
     var t = StratumTotals()
     t.rows = 1

@@ -540,6 +540,75 @@ struct TabulationBlocksTests {
     #expect(same != first)
   }
 
+  /// A stratum of one row of plain counts keeps no rows or sum of squares of its own (they
+  /// are 1 and its events squared); the first stratum with anything else (a second row, a row
+  /// that is not plain, a stratum with no row yet) makes them for its whole block. In every
+  /// order and through merges of parts with and without them, each stratum reads back the rows
+  /// and squares of its rows, worked out here from the rows themselves.
+  @Test func rowsAndSquaresAreKeptOnlyWhereAStratumHasOtherThanOnePlainRow() {
+    // (label, events, plain): plain rows go through the hot path, the others through a
+    // stratum found or added first (as rows with missing counts, or of record-level files, do).
+    func part(_ k: Int, size: Int, repeats: Bool) -> [(String, Double, Bool)] {
+      var rows: [(String, Double, Bool)] = (0..<size).map { i in ("p\(k)-\(i)", Double(i % 9), true)
+      }
+      if repeats {
+        // A second plain row for some strata of this part and of the first part, a row that
+        // is not plain, and a stratum of the first part met again.
+        rows += [
+          ("p\(k)-1", 4, true), ("p0-2", 5, true), ("p\(k)-3", 2, false), ("p0-5", 1, false),
+        ]
+      }
+      return rows
+    }
+    func counts(_ rows: [(String, Double, Bool)]) -> StrataCounts {
+      var c = StrataCounts()
+      for (label, events, plain) in rows {
+        let key = RawStratumKey(group: c.groups.id(for: label), age: c.ages.id(for: "0"), by: -1)
+        if plain {
+          _ = c.addPlainRow(key: key, events: events, population: 10)
+        } else {
+          var t = StratumTotals()
+          t.events = events
+          t.eventsSquared = events * events
+          t.population = 10
+          t.rows = 1
+          c.add(key, t)
+        }
+      }
+      return c
+    }
+    let plan = [(5_000, false), (200, true), (6_000, false), (4_500, true), (100, false)]
+    let parts = plan.enumerated().map { k, p in part(k, size: p.0, repeats: p.1) }
+    var expected: [String: (rows: Int, squares: Double, events: Double)] = [:]
+    for (label, events, _) in parts.flatMap({ $0 }) {
+      let e = expected[label] ?? (0, 0, 0)
+      expected[label] = (e.rows + 1, e.squares + events * events, e.events + events)
+    }
+    func check(_ c: StrataCounts) {
+      #expect(c.strataCount == expected.count)
+      for (key, t) in zip(c.stratumKeys, c.stratumTotals) {
+        let e = expected[c.groups.string(key.group)]!
+        #expect(t.rows == e.rows && t.eventsSquared == e.squares && t.events == e.events)
+        #expect(t.population == Double(10 * e.rows))
+      }
+    }
+    check(counts(parts.flatMap { $0 }))
+    var merged = StrataCounts()
+    for rows in parts {
+      var c = counts(rows)
+      merged.absorb(&c)
+    }
+    check(merged)
+    // A stratum with no row yet (found or added before its first row) reads as none.
+    var pending = counts(parts[0])
+    let key = RawStratumKey(
+      group: pending.groups.id(for: "new"), age: pending.ages.id(for: "0"), by: -1)
+    let position = pending.position(of: key)
+    #expect(pending.stratumTotals[position].rows == 0)
+    #expect(pending.stratumTotals[position - 1].rows == 1)
+    #expect(pending.stratumTotals[position - 1].eventsSquared == expected["p0-4999"]!.squares)
+  }
+
   /// A row of plain counts added by ``StrataCounts/addPlainRow(events:population:at:)`` (the
   /// aggregated hot path of the tabulation) leaves the totals that the same row added as
   /// ``StratumTotals`` does: events, their squares, population and rows, for a stratum in the
