@@ -261,12 +261,15 @@ struct GroupClassifier: Sendable {
     for (id, c) in classifications.enumerated() {
       switch c.status {
       case .group:
-        // One hash of the code: its number if it has one, else the next (under `raw`, tens of
-        // thousands of labels are each a new code).
+        // One hash of a new code (under `raw`, tens of thousands of labels are each a new
+        // code); a code seen before gets its number back. (Through `numbers[code, default:]`
+        // the default and the access were two closures allocated on the heap per label.)
         let next = firstSeen.count
-        func read(_ slot: inout Int) -> Int { slot }
-        let number = read(&numbers[c.code, default: next])
-        if number == next {
+        var number = next
+        if let known = numbers.updateValue(next, forKey: c.code) {
+          numbers[c.code] = known
+          number = known
+        } else {
           labelsByNumber.append(c.label)
           firstSeen.append(c.code)
         }
