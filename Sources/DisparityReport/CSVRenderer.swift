@@ -109,6 +109,8 @@ public struct CSVRenderer: Sendable {
 struct CSVByteSink {
   private let base: UnsafeMutablePointer<UInt8>
   private let capacity: Int
+  /// The number writer's tables, taken once (see ``ShortestDecimal/Tables``).
+  private let decimalTables = ShortestDecimal.tables
   /// The bytes written so far.
   private(set) var count = 0
   /// The delimiter's UTF-8 bytes.
@@ -250,7 +252,7 @@ struct CSVByteSink {
     }
     // The same text as `Double.write(to:)` or `description`, in fewer instructions.
     precondition(capacity - count >= Self.numberBound, "CSVByteSink: more bytes than its bound")
-    count &+= ShortestDecimal.write(x, into: base + count)
+    count &+= ShortestDecimal.write(x, into: base + count, tables: decimalTables)
   }
 
   /// The decimal digits of `n`.

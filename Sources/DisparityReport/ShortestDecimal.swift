@@ -16,14 +16,16 @@ enum ShortestDecimal {
   /// The decimal digits `f` and exponent `e` of `v` (`v` = `f` × 10^`e`, `f` without trailing
   /// zeros), for a positive normal `v`.
   @inline(__always)
-  static func decimal(_ v: Double) -> (significand: UInt64, exponent: Int) {
+  static func decimal(_ v: Double, _ tables: Tables = tables) -> (
+    significand: UInt64, exponent: Int
+  ) {
     let bits = v.bitPattern
     let fraction = bits & ((1 << 52) - 1)
     let biased = Int((bits >> 52) & 0x7FF)
     // v = c × 2^q with the hidden bit in c.
     let c = fraction | (1 << 52)
     let q = biased &- 1075
-    var (f, e) = toDecimal(q: q, c: c)
+    var (f, e) = toDecimal(q: q, c: c, tables)
     while f % 10 == 0 {
       f /= 10
       e &+= 1
@@ -34,7 +36,7 @@ enum ShortestDecimal {
   /// Schubfach's choice among the decimals of the rounding interval of c × 2^q (section 9 of
   /// the paper): the shortest, at the precision 10^k where the interval holds one or two.
   @inline(__always)
-  private static func toDecimal(q: Int, c: UInt64) -> (UInt64, Int) {
+  private static func toDecimal(q: Int, c: UInt64, _ tables: Tables) -> (UInt64, Int) {
     // (Wrapping operators throughout: nothing here can overflow, and the checked ones were a
     // branch each.) The interval's bounds are in it for an even significand.
     let out: UInt64 = c & 1
@@ -51,7 +53,7 @@ enum ShortestDecimal {
       k = floorLog10ThreeQuartersPow2(q)
     }
     let h = q &+ floorLog2Pow10(-k) &+ 2
-    let (g1, g0) = g(k)
+    let (g1, g0) = g(k, tables)
     let vb = roundOdd(g1, g0, cb &<< h)
     let vbl = roundOdd(g1, g0, cbl &<< h)
     let vbr = roundOdd(g1, g0, cbr &<< h)
@@ -107,10 +109,42 @@ enum ShortestDecimal {
   /// g(k) = ⌊10^−k × 2^(125 − ⌊−k log2 10⌋)⌋ + 1, in [2^125, 2^126), as its top and bottom 63
   /// bits.
   @inline(__always)
-  private static func g(_ k: Int) -> (UInt64, UInt64) {
-    let i = 2 * (k - smallestK)
-    return table.withUnsafeBufferPointer { ($0[i], $0[i + 1]) }
+  private static func g(_ k: Int, _ tables: Tables) -> (UInt64, UInt64) {
+    let i = 2 &* (k &- smallestK)
+    return (tables.g[i], tables.g[i &+ 1])
   }
+
+  /// The tables ``write(_:into:tables:)`` reads, made once: g(k), the digit pairs and the
+  /// powers of ten, each behind a pointer.
+  ///
+  /// A writer of many numbers takes them once (``tables``): read from three lazily made
+  /// arrays, each number paid three checks that they were made (`swift_once`), and two byte
+  /// stores per digit pair where one two-byte store does.
+  struct Tables: @unchecked Sendable {
+    /// ``table``'s words.
+    let g: UnsafePointer<UInt64>
+    /// "00", "01", ... "99", each pair as the two bytes of a `UInt16` in memory order.
+    let pairs: UnsafePointer<UInt16>
+    /// 10^0 ... 10^19.
+    let powersOfTen: UnsafePointer<UInt64>
+  }
+
+  /// The tables, made on first use and kept for the life of the process.
+  static let tables: Tables = {
+    let g = UnsafeMutablePointer<UInt64>.allocate(capacity: table.count)
+    g.initialize(from: table, count: table.count)
+    let pairs = UnsafeMutablePointer<UInt16>.allocate(capacity: 100)
+    for i in 0..<100 {
+      pairs[i] = UInt16(littleEndian: UInt16(0x30 + i / 10) | UInt16(0x30 + i % 10) << 8)
+    }
+    let powers = UnsafeMutablePointer<UInt64>.allocate(capacity: 20)
+    var p: UInt64 = 1
+    for k in 0..<20 {
+      powers[k] = p
+      p = p &* 10
+    }
+    return Tables(g: g, pairs: pairs, powersOfTen: powers)
+  }()
 
   /// The 617 values of g, worked out once from exact powers of ten (about 0.1 ms) rather than
   /// kept as a table of 1,234 literals.
@@ -229,29 +263,17 @@ enum ShortestDecimal {
     }
   }
 
-  /// "00", "01", ... "99": the digits of each number below 100.
-  static let twoDigits: [UInt8] = {
-    var pairs: [UInt8] = []
-    for i in 0..<100 {
-      pairs.append(0x30 + UInt8(i / 10))
-      pairs.append(0x30 + UInt8(i % 10))
-    }
-    return pairs
-  }()
-
   /// Writes the decimal digits of `f` (at most 17) to the bytes before `end`, two at a time,
   /// the last eight and the rest as two independent chains of divisions (a chain of a division
   /// per digit was half the time of a number); returns how many.
   @inline(__always)
   private static func writeDigits(
-    _ f: UInt64, endingAt end: UnsafeMutablePointer<UInt8>, _ pairs: UnsafePointer<UInt8>
+    _ f: UInt64, endingAt end: UnsafeMutablePointer<UInt8>, _ pairs: UnsafePointer<UInt16>
   ) -> Int {
     var n = 0
     var high = f
     @inline(__always) func pair(_ r: UInt32) {
-      let i = Int(r) &* 2
-      end[-n &- 1] = pairs[i &+ 1]
-      end[-n &- 2] = pairs[i]
+      UnsafeMutableRawPointer(end - (n &+ 2)).storeBytes(of: pairs[Int(r)], as: UInt16.self)
       n &+= 2
     }
     if f >= 100_000_000 {
@@ -280,26 +302,24 @@ enum ShortestDecimal {
 
   /// The number of decimal digits of `f`, for `f` > 0.
   @inline(__always)
-  static func digitCount(_ f: UInt64) -> Int {
+  static func digitCount(_ f: UInt64, _ tables: Tables = tables) -> Int {
     // ⌊log10 f⌋ from the bit width (1233 / 4096 ≈ log10 2), one too small at some powers of
     // ten, corrected by one comparison.
     let bits = 64 &- f.leadingZeroBitCount
     let guess = (bits &* 1233) &>> 12
-    return guess &+ (f >= powersOfTen[guess] ? 1 : 0)
-  }
-
-  /// 10^0 ... 10^19.
-  private static let powersOfTen: [UInt64] = (0..<20).map { k in
-    (0..<k).reduce(UInt64(1)) { p, _ in p &* 10 }
+    return guess &+ (f >= tables.powersOfTen[guess] ? 1 : 0)
   }
 
   /// The most bytes of the text of a `Double` ("-1.7976931348623157e+308").
   static let longestText = 24
 
   /// Writes the text of a finite `v` (as `v.description` writes it) to `out`, which must have
-  /// room for ``longestText`` bytes; returns how many it wrote.
+  /// room for ``longestText`` bytes; returns how many it wrote. `tables` are ``tables``, taken
+  /// once by a writer of many numbers.
   @inline(__always)
-  static func write(_ v: Double, into out: UnsafeMutablePointer<UInt8>) -> Int {
+  static func write(
+    _ v: Double, into out: UnsafeMutablePointer<UInt8>, tables: Tables = tables
+  ) -> Int {
     let magnitude = v.magnitude
     guard magnitude.isNormal else {
       var text = v.description
@@ -309,8 +329,8 @@ enum ShortestDecimal {
         return utf8.count
       }
     }
-    let (f, e) = decimal(magnitude)
-    let count = digitCount(f)
+    let (f, e) = decimal(magnitude, tables)
+    let count = digitCount(f, tables)
     let first = e &+ count &- 1  // the exponent of the first digit
     if first >= 0 && first &+ 1 < count && magnitude <= 9_007_199_254_740_992 {
       // 1756.4667628242175, the usual case: the digits written one byte to the right, then
@@ -323,9 +343,7 @@ enum ShortestDecimal {
       } else {
         start = out
       }
-      _ = twoDigits.withUnsafeBufferPointer {
-        writeDigits(f, endingAt: start + (count &+ 1), $0.baseAddress!)
-      }
+      _ = writeDigits(f, endingAt: start + (count &+ 1), tables.pairs)
       for j in 0...first { start[j] = start[j &+ 1] }
       start[first &+ 1] = 0x2E  // .
       return (v < 0 ? 1 : 0) &+ count &+ 1
@@ -334,7 +352,7 @@ enum ShortestDecimal {
     var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
     return withUnsafeMutableBytes(of: &digits) { digitBytes -> Int in
       let end = digitBytes.baseAddress!.assumingMemoryBound(to: UInt8.self) + 24
-      let n = twoDigits.withUnsafeBufferPointer { writeDigits(f, endingAt: end, $0.baseAddress!) }
+      let n = writeDigits(f, endingAt: end, tables.pairs)
       let d = end - n
       let point = e &+ n &- 1  // the exponent of the first digit
       var i = 0
