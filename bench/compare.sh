@@ -44,6 +44,10 @@ for p in ["polars", "duckdb", "pandas", "numpy", "scipy", "statsmodels"]:
     print(p, m.version(p))
 EOF
 
+# The system packages the build links against (OpenBLAS, LAPACKE, Boost), installed if missing,
+# as `make test` and `make release` do: on a new machine the build stops without them.
+(cd "$ROOT" && make -s deps >&2)
+
 step "Building disparity (release)"
 # As `make release`: Swift's runtime and Foundation linked statically, at a fixed address (see
 # the Makefile).
