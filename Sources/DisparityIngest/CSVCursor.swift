@@ -344,6 +344,14 @@ final class CSVCursor {
       var fieldStart = p
       var n = 0
       var high: UInt64 = 0
+      /// Records the field that ends at offset `at` (false when the spans are full).
+      @inline(__always) func field(endingAt at: Int) -> Bool {
+        guard n < spanCapacity else { return false }
+        spans[n] = FieldSpan(start: fieldStart, end: at, quoted: false, escaped: false)
+        n &+= 1
+        fieldStart = at &+ 1
+        return true
+      }
       // Sixteen bytes at a time while they last (a comparison per byte class and a bit mask,
       // see ByteScan.h), then words of eight. The SWAR words alone took 35 instructions for
       // eight bytes, a third of the reading of an aggregated file's 22-byte rows.
@@ -364,20 +372,14 @@ final class CSVCursor {
         }
         if nonASCII != 0 { high = highBitsWord }
         while delimiters != 0 {
-          guard n < spanCapacity else { return nil }
-          let at = p &+ delimiters.trailingZeroBitCount
-          spans[n] = FieldSpan(start: fieldStart, end: at, quoted: false, escaped: false)
-          n &+= 1
-          fieldStart = at &+ 1
+          guard field(endingAt: p &+ delimiters.trailingZeroBitCount) else { return nil }
           delimiters &= delimiters &- 1
         }
         if stop < 16 {
-          guard n < spanCapacity else { return nil }
-          let at = p &+ stop
-          spans[n] = FieldSpan(start: fieldStart, end: at, quoted: false, escaped: false)
-          fields = n &+ 1
+          guard field(endingAt: p &+ stop) else { return nil }
+          fields = n
           highBits = high & highBitsWord != 0 ? 0x80 : 0
-          return at &+ 1
+          return p &+ stop &+ 1
         }
         p &+= 16
       }
@@ -404,20 +406,14 @@ final class CSVCursor {
           high |= word
         }
         while delimiters != 0 {
-          guard n < spanCapacity else { return nil }
-          let at = p &+ (delimiters.trailingZeroBitCount &>> 3)
-          spans[n] = FieldSpan(start: fieldStart, end: at, quoted: false, escaped: false)
-          n &+= 1
-          fieldStart = at &+ 1
+          guard field(endingAt: p &+ (delimiters.trailingZeroBitCount &>> 3)) else { return nil }
           delimiters &= delimiters &- 1
         }
         if stop < 8 {
-          guard n < spanCapacity else { return nil }
-          let at = p &+ stop
-          spans[n] = FieldSpan(start: fieldStart, end: at, quoted: false, escaped: false)
-          fields = n &+ 1
+          guard field(endingAt: p &+ stop) else { return nil }
+          fields = n
           highBits = high & highBitsWord != 0 ? 0x80 : 0
-          return at &+ 1
+          return p &+ stop &+ 1
         }
         p &+= 8
       }
