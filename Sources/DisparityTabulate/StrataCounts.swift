@@ -483,10 +483,11 @@ public struct StrataCounts: Sendable {
   private mutating func addInBlock(_ t: StratumTotals, at position: Int) {
     let b = block(holding: position)
     let i = position - blocks[b].start
-    blocks[b].values[i].add(t)
+    // The details of one plain row each, from the events before this addition.
     if blocks[b].details.count != blocks[b].values.count {
       blocks[b].details = RowDetails.oneRowEach(blocks[b].values)
     }
+    blocks[b].values[i].add(t)
     blocks[b].details[i].add(t)
     if t.hasIncompleteRows {
       if blocks[b].incompletes.isEmpty {

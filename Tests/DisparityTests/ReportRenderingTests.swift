@@ -557,6 +557,8 @@ struct TabulationBlocksTests {
         rows += [
           ("p\(k)-1", 4, true), ("p0-2", 5, true), ("p\(k)-3", 2, false), ("p0-5", 1, false),
         ]
+        // Strata of the third part, which merges as a block of its own (with no details).
+        if k > 2 { rows += [("p2-7", 3, true), ("p2-8", 6, false)] }
       }
       return rows
     }
@@ -714,13 +716,13 @@ struct TabulationBlocksTests {
     #expect(sequential.strataCount > Tabulator.State.manyStrata)
     func described(_ c: StrataCounts) -> [String] {
       zip(c.stratumKeys, c.stratumTotals).map {
-        "\(c.groups.string($0.group)) \(c.ages.string($0.age)) \($1.events) \($1.population) \($1.rows)"
+        "\(c.groups.string($0.group)) \(c.ages.string($0.age)) \($1.events) \($1.population) \($1.rows) \($1.eventsSquared)"
       }
     }
     let expected = described(sequential)
     // Independent check of one stratum: G0 age 0 has 0 events on its own row and 1 on the
-    // repeat, 1000 + 10 population, two rows.
-    #expect(expected[0] == "G0 0 1.0 1010.0 2")
+    // repeat, 1000 + 10 population, two rows, 0² + 1² squared events.
+    #expect(expected[0] == "G0 0 1.0 1010.0 2 1.0")
     // Each label's first row: G1's is line 21 (the header, then G0's 19 rows).
     #expect(
       sequential.groupFirstSeen[1]
