@@ -219,7 +219,7 @@ public struct StrataCounts: Sendable {
   public var groupFirstSeen = FirstSightLocations()
 
   /// The strata in order of first sight, their totals, and two indexes of the keys: a dense
-  /// table by (group, age) for strata without `--by` values (see ``densePosition(of:)``), and
+  /// table by (group, age) for strata without `--by` values (see ``densePosition(of:plain:)``), and
   /// an open-addressing hash index for the others (slot value: position + 1, 0 = empty).
   /// Hand-written rather than a `Dictionary` because the tabulation loop adds to a stratum once
   /// per input row, and `Hasher`'s seeded SipHash cost more than reading and splitting the row
@@ -243,7 +243,7 @@ public struct StrataCounts: Sendable {
   /// Strata in the hash index.
   private var hashedCount = 0
   /// Position + 1 by `group * denseStride + age + 1` (0 = not seen) for keys that
-  /// ``densePosition(of:)`` takes: a row per group label, a column per age label. Aggregated
+  /// ``densePosition(of:plain:)`` takes: a row per group label, a column per age label. Aggregated
   /// inputs have a stratum per row, hundreds of thousands, met in group order, so the table is
   /// read almost in sequence, where a hash index would miss the cache on every new stratum.
   private var dense: [Int32] = []
