@@ -1051,6 +1051,13 @@ public struct FirstSightLocations: RandomAccessCollection, Equatable, Sendable,
     append(line: location.line, place: place(of: location))
   }
 
+  /// Adds `lines` to the line of every location that has one (the locations of a part of a
+  /// file whose lines were counted from its own start: see
+  /// ``CSVReader/parallelReduce(workers:initialForChunk:body:merge:moveLines:)``).
+  public mutating func moveLines(by lines: Int) {
+    for i in entries.indices where entries[i].line >= 0 { entries[i].line += lines }
+  }
+
   /// Appends the locations of `other`'s labels `i` for which `keep(i, count)` is true, `count`
   /// being the number of locations here (a merge's new labels, in order).
   mutating func append(_ other: FirstSightLocations, where keep: (Int, Int) -> Bool) {

@@ -130,7 +130,10 @@ public enum Tabulator {
         into.flushPending()
         part.flushPending()
         into.counts.absorb(&part.counts)
-      }
+      },
+      // The chunks' lines are counted from their own starts, without a pass over the file to
+      // count the lines before them (see CSVReader.parallelReduce).
+      moveLines: { state, lines in state.moveLines(by: lines) }
     )
     state.finish()
     return Result(counts: state.counts, groupColumn: columns.groupName)
@@ -246,6 +249,13 @@ public enum Tabulator {
         counts.add(t, at: position)
       }
       pendingRows.removeAll()
+    }
+
+    /// Adds `lines` to every line this state holds: the first lines of its group labels (a
+    /// chunk of the file whose lines were counted from its own start).
+    mutating func moveLines(by lines: Int) {
+      for i in pendingFirstLines.indices { pendingFirstLines[i] += lines }
+      counts.groupFirstSeen.moveLines(by: lines)
     }
 
     /// Makes ``pendingRows`` long enough to hold `position`.

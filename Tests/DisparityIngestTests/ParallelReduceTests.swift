@@ -31,14 +31,21 @@ struct ParallelReduceTests {
     return text
   }
 
-  @Test(arguments: [2, 3, 4, 5, 8])
-  func parallelResultEqualsSequentialWithMultiLineFieldsAtSplitPoints(workers: Int) throws {
+  /// Both ways of numbering lines: the line ends before each chunk counted first, or each
+  /// chunk's lines counted from its own start and moved when it is accepted.
+  static let lineNumbering = [false, true]
+
+  @Test(arguments: [2, 3, 4, 5, 8], lineNumbering)
+  func parallelResultEqualsSequentialWithMultiLineFieldsAtSplitPoints(
+    workers: Int, movingLines: Bool
+  ) throws {
     let folder = try TemporaryFolder()
     let path = try folder.write("heavy.csv", Self.quotedHeavyText(records: 1500))
     let sequential = try readRows(path)
     #expect(sequential.count == 1500)
     let reader = try CSVReader(path: path, options: smallBuffer(512))
-    #expect(try readRowsInParallel(reader, workers: workers) == sequential)
+    #expect(
+      try readRowsInParallel(reader, workers: workers, movingLines: movingLines) == sequential)
     #expect(reader.lastParallelRun.chunks == workers)
   }
 
@@ -92,8 +99,10 @@ struct ParallelReduceTests {
     #expect(overlaps.load(ordering: .relaxed) == 0)
   }
 
-  @Test(arguments: ["\r\n", "\n\r\n"])
-  func lineNumbersAreExactWhenCRLFPairsStraddleCountingPieces(lineEnd: String) throws {
+  @Test(arguments: ["\r\n", "\n\r\n"], lineNumbering)
+  func lineNumbersAreExactWhenCRLFPairsStraddleCountingPieces(
+    lineEnd: String, movingLines: Bool
+  ) throws {
     // Tiny buffers make the line-end counting pieces 16 bytes long, so CR and LF of a pair
     // fall into different pieces; "\n\r\n" adds blank lines too.
     var text = "a,b" + lineEnd
@@ -103,11 +112,13 @@ struct ParallelReduceTests {
     let sequential = try readRows(path)
     for workers in [2, 3, 6] {
       let reader = try CSVReader(path: path, options: smallBuffer(7))
-      #expect(try readRowsInParallel(reader, workers: workers) == sequential)
+      #expect(
+        try readRowsInParallel(reader, workers: workers, movingLines: movingLines) == sequential)
     }
   }
 
-  @Test func chunkStartingInsideAQuotedFieldIsParsedAgainAndItsErrorsIgnored() throws {
+  @Test(arguments: lineNumbering)
+  func chunkStartingInsideAQuotedFieldIsParsedAgainAndItsErrorsIgnored(movingLines: Bool) throws {
     // One record holds a quoted field over most of the file, so the 2-worker split point falls
     // inside it. The lines inside look like 2-field records (ragged against the 3-column header)
     // and one has text after a closing quote when read outside the field: a chunk that started
@@ -119,7 +130,7 @@ struct ParallelReduceTests {
     let folder = try TemporaryFolder()
     let path = try folder.write("split.csv", text)
     let reader = try CSVReader(path: path, options: smallBuffer(256))
-    let rows = try readRowsInParallel(reader, workers: 2)
+    let rows = try readRowsInParallel(reader, workers: 2, movingLines: movingLines)
     #expect(rows == (try readRows(path)))
     #expect(rows.map(\.line) == [2, 3, 404])
     #expect(reader.lastParallelRun.chunks == 2)
@@ -139,8 +150,8 @@ struct ParallelReduceTests {
     return text
   }
 
-  @Test(arguments: [1, 2, 3, 4])
-  func earliestErrorInFileOrderWinsWithFileLineNumbers(workers: Int) throws {
+  @Test(arguments: [1, 2, 3, 4], lineNumbering)
+  func earliestErrorInFileOrderWinsWithFileLineNumbers(workers: Int, movingLines: Bool) throws {
     // Record i starts on line 2 + i + ceil(i / 5): record 249 on line 301, record 831 on line
     // 1000 (a later error, which must not win).
     let folder = try TemporaryFolder()
@@ -150,11 +161,13 @@ struct ParallelReduceTests {
     let expected = IngestError.nonNumericCount(
       SourceLocation(file: path, line: 301, column: 3, columnName: "deaths"), text: "many")
     #expect(throws: expected) { try sumDeaths(reader, workers: 1) }
-    #expect(throws: expected) { try sumDeaths(reader, workers: workers) }
+    #expect(throws: expected) {
+      try sumDeaths(reader, workers: workers, movingLines: movingLines)
+    }
   }
 
-  @Test(arguments: [2, 4])
-  func errorInTheLastChunkHasItsFileLineNumber(workers: Int) throws {
+  @Test(arguments: [2, 4], lineNumbering)
+  func errorInTheLastChunkHasItsFileLineNumber(workers: Int, movingLines: Bool) throws {
     let folder = try TemporaryFolder()
     // Record 956 starts on line 2 + 956 + ceil(956 / 5) = 1150.
     let path = try folder.write("late.csv", Self.countsText(badLines: [1150: "-4"]))
@@ -162,12 +175,12 @@ struct ParallelReduceTests {
     #expect(
       throws: IngestError.negativeCount(
         SourceLocation(file: path, line: 1150, column: 3, columnName: "deaths"), text: "-4")
-    ) { try sumDeaths(reader, workers: workers) }
+    ) { try sumDeaths(reader, workers: workers, movingLines: movingLines) }
     #expect(reader.lastParallelRun.chunks == workers)
   }
 
-  @Test(arguments: [2, 3, 7])
-  func raggedRowInAnyChunkIsReportedAtItsLine(workers: Int) throws {
+  @Test(arguments: [2, 3, 7], lineNumbering)
+  func raggedRowInAnyChunkIsReportedAtItsLine(workers: Int, movingLines: Bool) throws {
     var text = Self.countsText(badLines: [:])
     text += "g1,one\n"  // 1000 records over 1200 lines follow the header: this is line 1202
     let folder = try TemporaryFolder()
@@ -177,7 +190,36 @@ struct ParallelReduceTests {
       throws: IngestError.raggedRow(
         SourceLocation(file: path, line: 1202, column: 3, columnName: "deaths"), expected: 3,
         found: 2)
-    ) { try sumDeaths(reader, workers: workers) }
+    ) { try sumDeaths(reader, workers: workers, movingLines: movingLines) }
+  }
+
+  /// An error of the body's own type, raised in a later chunk whose lines were counted from its
+  /// start, carries the record's file line: such a chunk is parsed again at its file line. (One
+  /// line per record, so that every split point is a record start and no chunk is parsed again
+  /// for that reason.)
+  @Test(arguments: [2, 4])
+  func bodyErrorOfItsOwnTypeInALaterChunkHasItsFileLine(workers: Int) throws {
+    struct Stop: Error, Equatable { let line: Int }
+    var text = "group,note,deaths\n"
+    for i in 0..<2000 { text += "g\(i % 7),one,\(i == 1500 ? 999 : i % 13)\n" }
+    let folder = try TemporaryFolder()
+    let path = try folder.write("stop.csv", text)
+    let reader = try CSVReader(path: path, options: smallBuffer(300))
+    let deaths = try reader.header.index(of: "deaths")
+    // Record 1500 is on line 1502 (the header is line 1).
+    #expect(throws: Stop(line: 1502)) {
+      try reader.parallelReduce(
+        workers: workers, initialForChunk: { _ in 0 },
+        body: { _, record in
+          if case .number(999) = try record.countValue(at: deaths) {
+            throw Stop(line: record.line)
+          }
+        },
+        merge: { $0 += $1 },
+        moveLines: { _, _ in })
+    }
+    #expect(reader.lastParallelRun.chunks == workers)
+    #expect(reader.lastParallelRun.redone == 0)
   }
 
   @Test func sumsAgreeAcrossWorkerCounts() throws {
@@ -187,17 +229,21 @@ struct ParallelReduceTests {
     let reader = try CSVReader(path: path, options: smallBuffer(1000))
     for workers in 1...6 {
       #expect(try sumDeaths(reader, workers: workers) == Double(76 * 78 + 66))
+      #expect(try sumDeaths(reader, workers: workers, movingLines: true) == Double(76 * 78 + 66))
     }
   }
 
-  func sumDeaths(_ reader: CSVReader, workers: Int) throws -> Double {
+  /// The sum of the deaths column; with `movingLines`, the chunks' lines are counted from their
+  /// own starts (the sum holds no lines to move, but its errors must still name file lines).
+  func sumDeaths(_ reader: CSVReader, workers: Int, movingLines: Bool = false) throws -> Double {
     let deaths = try reader.header.index(of: "deaths")
     return try reader.parallelReduce(
-      workers: workers, initial: { 0.0 },
+      workers: workers, initialForChunk: { _ in 0.0 },
       body: { total, record in
         if case .number(let n) = try record.countValue(at: deaths) { total += n }
       },
-      merge: { $0 += $1 })
+      merge: { $0 += $1 },
+      moveLines: movingLines ? { _, _ in } : nil)
   }
 }
 

@@ -54,11 +54,18 @@ func readRows(_ reader: CSVReader) throws -> [Row] {
 }
 
 /// Reads every record of `reader` with `workers` workers.
-func readRowsInParallel(_ reader: CSVReader, workers: Int) throws -> [Row] {
+/// The rows read in parallel: with `movingLines`, the chunks' lines are counted from their own
+/// starts and the rows moved to the file's lines (the `moveLines` form of `parallelReduce`);
+/// without, the lines before each chunk are counted first.
+func readRowsInParallel(_ reader: CSVReader, workers: Int, movingLines: Bool = false) throws
+  -> [Row]
+{
   try reader.parallelReduce(
-    workers: workers, initial: { [Row]() },
+    workers: workers, initialForChunk: { _ in [Row]() },
     body: { rows, record in rows.append(Row(record.line, record.strings)) },
-    merge: { rows, more in rows += more })
+    merge: { rows, more in rows += more },
+    moveLines: movingLines
+      ? { rows, lines in for i in rows.indices { rows[i].line += lines } } : nil)
 }
 
 /// Options with a small buffer, so that records cross buffer boundaries.

@@ -691,6 +691,63 @@ struct TabulationBlocksTests {
     #expect(merged.stratumTotals[2_999 * 19 + 3].events == 2_999 * 19 + 3 + 1_000 + 1)
   }
 
+  /// A file large enough to be read in several chunks, whose chunks count their lines from
+  /// their own starts: each group label's first sighting still has its file line, for labels
+  /// first met in every chunk, and with quoted fields over two lines so that lines and records
+  /// differ; a bad count in the last chunk names its file line.
+  @Test func parallelTabulationGivesFileLinesOfFirstSightingsAndErrors() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      UUID().uuidString)
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    // About 2.6 MB (two chunks of at least 1 MiB with two workers). Group G<i / 40> first
+    // appears at record i = 40 * g, so new labels keep coming to the end of the file; every
+    // seventh record has a note over two lines. The first lines are counted here, as the
+    // text is written.
+    var text = "group,note,events,population\n"
+    var line = 2
+    var firstLines: [Int] = []
+    let records = 100_000
+    for i in 0..<records {
+      if i % 40 == 0 { firstLines.append(line) }
+      let note = i % 7 == 0 ? "\"two\nlines\"" : "one line of text here"
+      text += "G\(i / 40),\(note),\(i % 11),\(1000 + i % 13)\n"
+      line += i % 7 == 0 ? 2 : 1
+    }
+    let path = folder.appendingPathComponent("lines.csv").path
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    #expect(text.utf8.count > 2 << 20)
+    let request = TabulationRequest(group: "group", events: "events", population: "population")
+    var expected = FirstSightLocations()
+    for first in firstLines {
+      expected.append(SourceLocation(file: path, line: first, column: 1, columnName: "group"))
+    }
+    // Record 40 * 10 = 400 starts on line 2 + 400 + ceil(400 / 7) = 460, counted by hand.
+    #expect(firstLines[10] == 460)
+    for workers in [1, 2] {
+      let counts = try Tabulator.tabulate(path, request: request, workers: workers).counts
+      #expect(counts.groupFirstSeen.count == records / 40)
+      #expect(counts.groupFirstSeen == expected)
+      #expect(counts.grandTotal.rows == records)
+    }
+    // The last record but one given a negative count: record 99,998 starts on line
+    // 2 + 99,998 + ceil(99,998 / 7) = 114,286.
+    let badLine = 2 + 99_998 + (99_998 + 6) / 7
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    var bad = lines.map(String.init)
+    #expect(bad[badLine - 1].hasPrefix("G2499,one line of text here,"))
+    bad[badLine - 1] = "G2499,one line of text here,-4,1000"
+    let badPath = folder.appendingPathComponent("bad.csv").path
+    try bad.joined(separator: "\n").write(toFile: badPath, atomically: true, encoding: .utf8)
+    for workers in [1, 2] {
+      #expect(
+        throws: IngestError.negativeCount(
+          SourceLocation(file: badPath, line: badLine, column: 3, columnName: "events"),
+          text: "-4")
+      ) { _ = try Tabulator.tabulate(badPath, request: request, workers: workers) }
+    }
+  }
+
   /// An aggregated file with more strata than ``Tabulator/State/manyStrata`` (so that room is
   /// made for the rest, from an estimate) gives the same strata and totals read in parallel as
   /// in one pass, however far off the estimate: here the first part of the file is dense in
