@@ -29,6 +29,38 @@ public struct ClosedLimits: Sendable, Equatable {
   }
 }
 
+/// The parts of a ``GroupResult`` that most analyses leave empty (see its `rare`).
+///
+/// Changed only through `GroupResult.changeRare`, which copies a shared instance before
+/// changing it: an instance that more than one thread can see is never changed, hence
+/// `@unchecked Sendable`.
+private final class RareResultParts: Equatable, @unchecked Sendable {
+  var oddsRatio: EstimateWithLimits?
+  var observed: Double?
+  var expected: Double?
+  var smr: EstimateWithLimits?
+  var isr: EstimateWithLimits?
+
+  init() {}
+
+  init(copying other: RareResultParts) {
+    oddsRatio = other.oddsRatio
+    observed = other.observed
+    expected = other.expected
+    smr = other.smr
+    isr = other.isr
+  }
+
+  var isEmpty: Bool {
+    oddsRatio == nil && observed == nil && expected == nil && smr == nil && isr == nil
+  }
+
+  static func == (a: RareResultParts, b: RareResultParts) -> Bool {
+    a.oddsRatio == b.oddsRatio && a.observed == b.observed && a.expected == b.expected
+      && a.smr == b.smr && a.isr == b.isr
+  }
+}
+
 /// Everything the analysis found for one group in one stratum: one row of the tidy table.
 public struct GroupResult: Sendable, Equatable {
   /// The values of the `--by` columns, in their order.
@@ -50,17 +82,32 @@ public struct GroupResult: Sendable, Equatable {
   /// The difference from the reference group on the multiplier's scale.
   public var difference: EstimateWithLimits?
   /// For proportions, the odds ratio against the reference group (Woolf), ×1.
-  public var oddsRatio: EstimateWithLimits?
+  public var oddsRatio: EstimateWithLimits? {
+    get { rare?.oddsRatio }
+    set { changeRare { $0.oddsRatio = newValue } }
+  }
   /// The significance word at each confidence level, from the ratio's interval.
   public var significance: [Significance]
   /// Observed events for indirect standardisation.
-  public var observed: Double?
+  public var observed: Double? {
+    get { rare?.observed }
+    set { changeRare { $0.observed = newValue } }
+  }
   /// Expected events for indirect standardisation.
-  public var expected: Double?
+  public var expected: Double? {
+    get { rare?.expected }
+    set { changeRare { $0.expected = newValue } }
+  }
   /// The standardised mortality (or incidence) ratio, ×1.
-  public var smr: EstimateWithLimits?
+  public var smr: EstimateWithLimits? {
+    get { rare?.smr }
+    set { changeRare { $0.smr = newValue } }
+  }
   /// The indirectly standardised rate on the multiplier's scale.
-  public var isr: EstimateWithLimits?
+  public var isr: EstimateWithLimits? {
+    get { rare?.isr }
+    set { changeRare { $0.isr = newValue } }
+  }
   /// Why values are missing or need care, e.g. "fewer than 10 events".
   public var flags: [String]
   /// Whether disclosure control suppressed the events and everything computed from them.
@@ -72,6 +119,27 @@ public struct GroupResult: Sendable, Equatable {
   /// Whether the expected count, SMR and ISR were suppressed (secondary suppression: reference
   /// rates taken from the data embed the stratum's totals).
   public var indirectSuppressed: Bool = false
+
+  /// The odds ratio and the indirect standardisation's values, which only proportions and
+  /// `--indirect` give: kept out of line, nil while all of them are nil.
+  ///
+  /// Inline they were 128 of the 340 bytes of a result. An aggregated input of 20,000 groups
+  /// has as many results, written once by the statistics, copied and read again by disclosure
+  /// control and the tidy table: 2.5 MB less of memory touched (about 620 fewer pages faulted
+  /// in) and 2.5 MB less copied.
+  private var rare: RareResultParts?
+
+  /// Changes the out-of-line parts, copying them first if another result shares them (value
+  /// semantics), and dropping them once all are nil (so that equal results hold equal parts).
+  private mutating func changeRare(_ change: (RareResultParts) -> Void) {
+    if rare == nil {
+      rare = RareResultParts()
+    } else if !isKnownUniquelyReferenced(&rare!) {
+      rare = RareResultParts(copying: rare!)
+    }
+    change(rare!)
+    if rare!.isEmpty { rare = nil }
+  }
 
   /// Creates a result with only the group and its counts.
   public init(by: [String], code: String, label: String, events: Double, population: Double?) {

@@ -28,6 +28,34 @@ struct ReportRenderingTests {
     #expect(a != .estimate(.init(value: 1.5, lower: 1, upper: nil)))
   }
 
+  /// A result keeps its rarely used values (odds ratio, observed, expected, SMR, ISR) out of
+  /// line, and stays a value: a copy changed leaves the original as it was, and results with
+  /// the same values are equal however they got them.
+  @Test func groupResultsStaySmallAndKeepValueSemantics() {
+    #expect(MemoryLayout<GroupResult>.size <= 224)
+    var a = GroupResult(by: [], code: "A", label: "A", events: 5, population: 100)
+    let plain = a
+    a.smr = EstimateWithLimits(value: 1.2, limits: [ClosedLimits(lower: 1, upper: 1.4)])
+    a.expected = 4.2
+    let original = a
+    var b = a
+    b.smr = nil
+    b.observed = 5
+    #expect(a.smr?.value == 1.2 && a.expected == 4.2 && a.observed == nil)
+    #expect(a == original)
+    #expect(b.smr == nil && b.expected == 4.2 && b.observed == 5)
+    #expect(b != a)
+    // Set and cleared again: equal to a result that never had them.
+    b.observed = nil
+    b.expected = nil
+    #expect(b == plain)
+    #expect(a != plain)
+    var c = plain
+    c.oddsRatio = EstimateWithLimits(value: 2, limits: [])
+    c.isr = EstimateWithLimits(value: 3, limits: [])
+    #expect(c.oddsRatio?.value == 2 && c.isr?.value == 3 && plain.oddsRatio == nil)
+  }
+
   /// Full precision: the shortest decimal that reads back to the same Double (Swift's own
   /// round-trip printing), integral values without ".0"; RFC 4180 quoting of commas and quotes.
   @Test func csvKeepsFullPrecisionAndQuotesFieldsThatNeedIt() {
