@@ -69,7 +69,7 @@ private final class AcceptedChunks<Partial: Sendable>: @unchecked Sendable {
   /// Where the next chunk must start (the end of the last one accepted).
   var expectedOffset: Int
   var expectedLine: Int
-  /// Chunks parsed again from the right start.
+  /// Chunks parsed again from the right start, their guessed start being wrong.
   var redone = 0
   /// The first error in file order; nothing after it is accepted.
   var failure: (any Error)?

@@ -80,7 +80,8 @@ public final class CSVReader {
   let dataLine: Int
   /// The cursor of a stream, positioned after the header, until its one pass.
   private var streamCursor: CSVCursor?
-  /// Chunks and redone chunks of the last parallel pass (for tests).
+  /// Chunks of the last parallel pass, and those parsed again because their guessed start was
+  /// not a record's (for tests; a failed chunk parsed again for its file lines is not counted).
   var lastParallelRun = (chunks: 0, redone: 0)
 
   /// Opens `path` (`-` for standard input) and reads its header.
