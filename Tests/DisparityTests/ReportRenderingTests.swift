@@ -32,6 +32,7 @@ struct ReportRenderingTests {
   /// line, and stays a value: a copy changed leaves the original as it was, and results with
   /// the same values are equal however they got them.
   @Test func groupResultsStaySmallAndKeepValueSemantics() {
+    // 340 bytes with the five inline (224 without them, on 64-bit platforms).
     #expect(MemoryLayout<GroupResult>.size <= 224)
     var a = GroupResult(by: [], code: "A", label: "A", events: 5, population: 100)
     let plain = a
